@@ -1,0 +1,439 @@
+//! Scalar values: constants, the row-wise evaluator of the function library, and output.
+//!
+//! Datetimes and timespans are 100 ns ticks, as in Kusto: a datetime counts ticks since the Unix epoch (UTC),
+//! so the whole range 0001-01-01 .. 9999-12-31 fits an i64 at full precision.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
+
+use crate::kql::ScalarType;
+
+pub const TICKS_PER_MICRO: i64 = 10;
+pub const TICKS_PER_MILLI: i64 = 10_000;
+pub const TICKS_PER_SECOND: i64 = 10_000_000;
+pub const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;
+pub const TICKS_PER_HOUR: i64 = 60 * TICKS_PER_MINUTE;
+pub const TICKS_PER_DAY: i64 = 24 * TICKS_PER_HOUR;
+
+/// A KQL scalar. `Null` is a typed null; the type lives with the column or expression.
+/// A `String` is never null in KQL: a missing string is `String("")`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    Real(f64),
+    String(String),
+    /// Ticks since 1970-01-01T00:00:00Z.
+    DateTime(i64),
+    /// Ticks.
+    TimeSpan(i64),
+    Guid(String),
+    /// A JSON value. `dynamic(null)` is `Value::Null`; JSON nulls inside arrays and bags stay here.
+    Dynamic(serde_json::Value),
+}
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The natural type of a non-null value.
+    pub fn scalar_type(&self) -> Option<ScalarType> {
+        Some(match self {
+            Value::Null => return None,
+            Value::Bool(_) => ScalarType::Bool,
+            Value::Int(_) => ScalarType::Int,
+            Value::Long(_) => ScalarType::Long,
+            Value::Real(_) => ScalarType::Real,
+            Value::String(_) => ScalarType::String,
+            Value::DateTime(_) => ScalarType::DateTime,
+            Value::TimeSpan(_) => ScalarType::TimeSpan,
+            Value::Guid(_) => ScalarType::Guid,
+            Value::Dynamic(_) => ScalarType::Dynamic,
+        })
+    }
+
+    /// The null of a type: `""` for strings (KQL strings are never null), `Null` otherwise.
+    pub fn null_of(ty: ScalarType) -> Value {
+        if ty == ScalarType::String { Value::String(String::new()) } else { Value::Null }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Long(i) => Some(*i as f64),
+            Value::Real(f) => Some(*f),
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            Value::Dynamic(serde_json::Value::Number(n)) => n.as_f64(),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i as i64),
+            Value::Long(i) => Some(*i),
+            Value::Real(f) if f.is_finite() => Some(f.trunc() as i64),
+            Value::Bool(b) => Some(i64::from(*b)),
+            Value::DateTime(t) | Value::TimeSpan(t) => Some(*t),
+            Value::Dynamic(serde_json::Value::Number(n)) => {
+                n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f.trunc() as i64))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) | Value::Guid(s) => Some(s),
+            Value::Dynamic(serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `tostring()`: the string form of any value; null gives `""`. Dynamic values serialise to JSON,
+    /// a dynamic string gives its raw text.
+    pub fn to_kql_string(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Bool(b) => if *b { "true" } else { "false" }.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Long(i) => i.to_string(),
+            Value::Real(f) => format_real(*f),
+            Value::String(s) | Value::Guid(s) => s.clone(),
+            Value::DateTime(t) => format_datetime_iso(*t),
+            Value::TimeSpan(t) => format_timespan(*t),
+            Value::Dynamic(serde_json::Value::String(s)) => s.clone(),
+            Value::Dynamic(v) => serde_json::to_string(v).unwrap_or_default(),
+        }
+    }
+
+    /// The value as a JSON value, as `--format json` writes it (datetimes ISO-8601, timespans
+    /// `[-][d.]hh:mm:ss[.fffffff]`, reals NaN/inf as strings).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Long(i) => J::from(*i),
+            Value::Real(f) => {
+                if f.is_finite() {
+                    serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null)
+                } else {
+                    J::String(format_real(*f))
+                }
+            }
+            Value::String(s) | Value::Guid(s) => J::String(s.clone()),
+            Value::DateTime(t) => J::String(format_datetime_iso(*t)),
+            Value::TimeSpan(t) => J::String(format_timespan(*t)),
+            Value::Dynamic(v) => v.clone(),
+        }
+    }
+
+    /// The value inside a dynamic: how `pack_array`, `bag_pack`, `make_list` store a scalar.
+    pub fn to_dynamic(&self) -> serde_json::Value {
+        match self {
+            Value::Dynamic(v) => v.clone(),
+            other => other.to_json(),
+        }
+    }
+}
+
+/// Kusto prints reals with up to 17 significant digits, integers without a fraction, and `NaN`,
+/// `Infinity`, `-Infinity`.
+pub fn format_real(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        let s = format!("{f}");
+        s
+    }
+}
+
+/// ISO-8601 UTC with the fraction trimmed: `2017-01-29T09:00:05Z`, `2014-05-25T08:20:03.1234567Z`.
+pub fn format_datetime_iso(ticks: i64) -> String {
+    match ticks_to_naive(ticks) {
+        Some(dt) => {
+            let frac = ticks.rem_euclid(TICKS_PER_SECOND);
+            let base = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                dt.year(),
+                dt.month(),
+                dt.day(),
+                dt.hour(),
+                dt.minute(),
+                dt.second()
+            );
+            if frac == 0 {
+                format!("{base}Z")
+            } else {
+                let f = format!("{frac:07}");
+                format!("{base}.{}Z", f.trim_end_matches('0'))
+            }
+        }
+        None => String::new(),
+    }
+}
+
+/// `[-][d.]hh:mm:ss[.fffffff]`
+pub fn format_timespan(ticks: i64) -> String {
+    let neg = ticks < 0;
+    let t = ticks.unsigned_abs();
+    let tps = TICKS_PER_SECOND as u64;
+    let frac = t % tps;
+    let secs = t / tps;
+    let days = secs / 86_400;
+    let h = (secs / 3600) % 24;
+    let m = (secs / 60) % 60;
+    let s = secs % 60;
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if days > 0 {
+        out.push_str(&format!("{days}."));
+    }
+    out.push_str(&format!("{h:02}:{m:02}:{s:02}"));
+    if frac > 0 {
+        out.push_str(&format!(".{frac:07}"));
+    }
+    out
+}
+
+pub fn ticks_to_naive(ticks: i64) -> Option<NaiveDateTime> {
+    let secs = ticks.div_euclid(TICKS_PER_SECOND);
+    let nanos = (ticks.rem_euclid(TICKS_PER_SECOND) * 100) as u32;
+    DateTime::<Utc>::from_timestamp(secs, nanos).map(|d| d.naive_utc())
+}
+
+pub fn naive_to_ticks(dt: &NaiveDateTime) -> i64 {
+    let utc = dt.and_utc();
+    utc.timestamp() * TICKS_PER_SECOND + (utc.timestamp_subsec_nanos() / 100) as i64
+}
+
+/// Parses the datetime forms KQL accepts in `datetime(...)` and `todatetime()`: ISO-8601 with `T` or a space,
+/// 0 to 7 fraction digits, optional `Z` or offset; a date alone; RFC 822 / RFC 850 forms.
+pub fn parse_datetime(text: &str) -> Option<i64> {
+    let s = text.trim();
+    if s.is_empty() {
+        return None;
+    }
+    // Offset or Z forms
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(naive_to_ticks(&dt.naive_utc()) + sub_micro_ticks(s));
+    }
+    let (body, offset_secs) = split_offset(s);
+    let body = body.trim_end_matches('Z').trim_end_matches('z');
+    let fmts = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H",
+        "%Y/%m/%d %H:%M:%S%.f",
+        "%Y/%m/%d %H:%M",
+        "%Y%m%d %H:%M:%S%.f",
+    ];
+    for f in fmts {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(body, f) {
+            return Some(naive_to_ticks(&dt) - offset_secs * TICKS_PER_SECOND);
+        }
+    }
+    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(body, f) {
+            return Some(naive_to_ticks(&d.and_hms_opt(0, 0, 0)?) - offset_secs * TICKS_PER_SECOND);
+        }
+    }
+    // RFC 822 / 2822: "Sat, 8 Nov 2014 15:05:02 GMT", RFC 850: "Saturday, 08-Nov-14 15:05:02 GMT"
+    let s2 = s.replace("GMT", "+0000").replace("UTC", "+0000");
+    if let Ok(dt) = DateTime::parse_from_rfc2822(&s2) {
+        return Some(naive_to_ticks(&dt.naive_utc()));
+    }
+    for f in ["%A, %d-%b-%y %H:%M:%S %z", "%a, %d %b %Y %H:%M %z", "%d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M %z"] {
+        if let Ok(dt) = DateTime::parse_from_str(&s2, f) {
+            return Some(naive_to_ticks(&dt.naive_utc()));
+        }
+    }
+    None
+}
+
+/// chrono keeps nanoseconds, so a 7th fraction digit survives; nothing to add. Kept as a hook so the
+/// parse above stays exact to the tick.
+fn sub_micro_ticks(_s: &str) -> i64 {
+    0
+}
+
+fn split_offset(s: &str) -> (&str, i64) {
+    // trailing +hh:mm / -hh:mm / +hhmm after a time part
+    if s.len() > 6 {
+        let bytes = s.as_bytes();
+        for cut in [6usize, 5] {
+            if s.len() <= cut {
+                continue;
+            }
+            let i = s.len() - cut;
+            let c = bytes[i];
+            if (c == b'+' || c == b'-') && s[..i].contains(':') {
+                let tail = &s[i + 1..];
+                let digits: String = tail.chars().filter(|c| c.is_ascii_digit()).collect();
+                if digits.len() == 4 && (tail.len() == 4 || tail.len() == 5) {
+                    let hh: i64 = digits[..2].parse().ok().unwrap_or(0);
+                    let mm: i64 = digits[2..].parse().ok().unwrap_or(0);
+                    let sign = if c == b'+' { 1 } else { -1 };
+                    return (&s[..i], sign * (hh * 3600 + mm * 60));
+                }
+            }
+        }
+    }
+    (s, 0)
+}
+
+/// Parses a timespan in the forms KQL accepts: literals (`5d`, `1.5h`, `30m`, `10s`, `100ms`,
+/// `1microsecond`, `1tick`, every suffix of the language) and the clock form `[-][d.]hh:mm[:ss[.fffffff]]`.
+pub fn parse_timespan(text: &str) -> Option<i64> {
+    let s = text.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(t) = parse_timespan_literal(s) {
+        return Some(t);
+    }
+    parse_timespan_clock(s)
+}
+
+/// The suffixes of timespan literals, longest first within each unit, with their tick multipliers.
+pub const TIMESPAN_SUFFIXES: &[(&str, i64)] = &[
+    ("days", TICKS_PER_DAY),
+    ("day", TICKS_PER_DAY),
+    ("d", TICKS_PER_DAY),
+    ("hours", TICKS_PER_HOUR),
+    ("hour", TICKS_PER_HOUR),
+    ("hrs", TICKS_PER_HOUR),
+    ("hr", TICKS_PER_HOUR),
+    ("h", TICKS_PER_HOUR),
+    ("minutes", TICKS_PER_MINUTE),
+    ("minute", TICKS_PER_MINUTE),
+    ("min", TICKS_PER_MINUTE),
+    ("m", TICKS_PER_MINUTE),
+    ("seconds", TICKS_PER_SECOND),
+    ("second", TICKS_PER_SECOND),
+    ("sec", TICKS_PER_SECOND),
+    ("s", TICKS_PER_SECOND),
+    ("milliseconds", TICKS_PER_MILLI),
+    ("millisecond", TICKS_PER_MILLI),
+    ("millisec", TICKS_PER_MILLI),
+    ("millis", TICKS_PER_MILLI),
+    ("milli", TICKS_PER_MILLI),
+    ("ms", TICKS_PER_MILLI),
+    ("microseconds", TICKS_PER_MICRO),
+    ("microsecond", TICKS_PER_MICRO),
+    ("microsec", TICKS_PER_MICRO),
+    ("micros", TICKS_PER_MICRO),
+    ("micro", TICKS_PER_MICRO),
+    ("nanoseconds", 0),
+    ("nanosecond", 0),
+    ("nanosec", 0),
+    ("nanos", 0),
+    ("nano", 0),
+    ("ticks", 1),
+    ("tick", 1),
+];
+
+/// `5d`, `-1.5h`, `100ms`, `10nanoseconds` (nanoseconds round down to ticks).
+pub fn parse_timespan_literal(s: &str) -> Option<i64> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let num_end = body.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    if num_end == 0 {
+        return None;
+    }
+    let (num, suffix) = body.split_at(num_end);
+    let suffix_l = suffix.to_ascii_lowercase();
+    let &(_, mult) = TIMESPAN_SUFFIXES.iter().find(|(suf, _)| *suf == suffix_l)?;
+    let ticks = if suffix_l.starts_with("nano") {
+        let n: f64 = num.parse().ok()?;
+        (n / 100.0).trunc() as i64
+    } else if let Ok(i) = num.parse::<i64>() {
+        i.checked_mul(mult)?
+    } else {
+        let f: f64 = num.parse().ok()?;
+        (f * mult as f64).round() as i64
+    };
+    Some(if neg { -ticks } else { ticks })
+}
+
+/// `[-][d.]hh:mm[:ss[.fffffff]]`
+pub fn parse_timespan_clock(s: &str) -> Option<i64> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let parts: Vec<&str> = body.split(':').collect();
+    if parts.len() < 2 || parts.len() > 3 {
+        return None;
+    }
+    let (days, hours) = match parts[0].split_once('.') {
+        Some((d, h)) => (d.parse::<i64>().ok()?, h.parse::<i64>().ok()?),
+        None => (0, parts[0].parse::<i64>().ok()?),
+    };
+    let minutes: i64 = parts[1].parse().ok()?;
+    let (secs, frac) = if parts.len() == 3 {
+        match parts[2].split_once('.') {
+            Some((s, f)) => {
+                if f.is_empty() || f.len() > 7 || !f.chars().all(|c| c.is_ascii_digit()) {
+                    return None;
+                }
+                (s.parse::<i64>().ok()?, format!("{f:0<7}").parse::<i64>().ok()?)
+            }
+            None => (parts[2].parse::<i64>().ok()?, 0),
+        }
+    } else {
+        (0, 0)
+    };
+    if minutes >= 60 || secs >= 60 {
+        return None;
+    }
+    let t = days * TICKS_PER_DAY + hours * TICKS_PER_HOUR + minutes * TICKS_PER_MINUTE + secs * TICKS_PER_SECOND + frac;
+    Some(if neg { -t } else { t })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timespan_formats_like_kusto() {
+        assert_eq!(format_timespan(14 * TICKS_PER_DAY), "14.00:00:00");
+        assert_eq!(format_timespan(90 * TICKS_PER_MINUTE), "01:30:00");
+        assert_eq!(format_timespan(-TICKS_PER_SECOND - 5), "-00:00:01.0000005");
+    }
+
+    #[test]
+    fn timespan_literals() {
+        assert_eq!(parse_timespan("5d"), Some(5 * TICKS_PER_DAY));
+        assert_eq!(parse_timespan("1.5h"), Some(90 * TICKS_PER_MINUTE));
+        assert_eq!(parse_timespan("100ms"), Some(100 * TICKS_PER_MILLI));
+        assert_eq!(parse_timespan("1tick"), Some(1));
+        assert_eq!(parse_timespan("2.12:30:00"), Some(2 * TICKS_PER_DAY + 12 * TICKS_PER_HOUR + 30 * TICKS_PER_MINUTE));
+        assert_eq!(parse_timespan("5w"), None);
+        assert_eq!(parse_timespan("abc"), None);
+    }
+
+    #[test]
+    fn datetimes_round_trip_at_tick_precision() {
+        let t = parse_datetime("2024-03-26T09:39:50.7688641Z").unwrap();
+        assert_eq!(format_datetime_iso(t), "2024-03-26T09:39:50.7688641Z");
+        let early = parse_datetime("1601-01-01").unwrap();
+        assert_eq!(format_datetime_iso(early), "1601-01-01T00:00:00Z");
+        let late = parse_datetime("9999-12-31 23:59:59").unwrap();
+        assert_eq!(format_datetime_iso(late), "9999-12-31T23:59:59Z");
+        assert_eq!(parse_datetime("2015-12-31 23:59:59.9"), parse_datetime("2015-12-31T23:59:59.900Z"));
+        assert_eq!(parse_datetime("2024-05-01T10:00:00+02:00"), parse_datetime("2024-05-01T08:00:00Z"));
+    }
+}

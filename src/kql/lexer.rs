@@ -1,0 +1,1 @@
+//! The KQL lexer. (to be written)

@@ -1,0 +1,11 @@
+//! huntbench: a terminal hunt workbench for Microsoft Sentinel / Defender XDR hunting rules.
+//!
+//! Layers, arrows pointing one way: `kql` (language front end) → `data` (tables from export files, the
+//! Defender schema) → `engine` (plans KQL onto polars); `rules` (Sentinel YAML) stands on `kql`; `cli` and
+//! `tui` at the top.
+
+pub mod cli;
+pub mod data;
+pub mod engine;
+pub mod kql;
+pub mod rules;
