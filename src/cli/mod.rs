@@ -1,7 +1,83 @@
-//! The command line.
+//! The command line: `huntbench query | check | run | rules | sample`.
 
+// pub mod check;
+pub mod output;
+pub mod query;
+// pub mod run;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
+use crate::engine::value::{format_datetime_iso, parse_datetime};
+
+#[derive(Parser)]
+#[command(
+    name = "huntbench",
+    version,
+    about = "A terminal hunt workbench for Sentinel / Defender XDR hunting rules"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one KQL query (from -e, --file, or standard input).
+    Query(query::QueryArgs),
+}
+
+/// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(Command::Query(a)) => query::run(&a),
+        None => {
+            eprintln!("huntbench: see `huntbench --help`");
+            EXIT_USAGE
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Whether to colour diagnostics: only on a terminal, never with NO_COLOR set.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// `--now`: an ISO-8601 datetime (or any form `datetime()` accepts) to ticks.
+pub fn parse_now(s: &str) -> Result<i64, String> {
+    parse_datetime(s).ok_or_else(|| {
+        format!("--now: cannot read `{s}` as a datetime; use ISO-8601, e.g. 2024-05-01T12:00:00Z")
+    })
+}
+
+/// The bundled sample data folder: `sample-data/` in the current directory, else beside the crate.
+pub fn default_data_dir() -> Option<PathBuf> {
+    let here = PathBuf::from("sample-data");
+    if here.is_dir() {
+        return Some(here);
+    }
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    bundled.is_dir().then_some(bundled)
+}
+
+/// Says which reference time is used and why, on stderr.
+pub fn describe_now(now: i64, source: &str) -> String {
+    format!("now() = {} ({source})", format_datetime_iso(now))
+}
+
+/// The bundled rules folder: `rules/` in the current directory, else beside the crate.
+pub fn default_rules_dir() -> PathBuf {
+    let here = PathBuf::from("rules");
+    if here.is_dir() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
 }

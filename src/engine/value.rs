@@ -56,7 +56,11 @@ impl Value {
 
     /// The null of a type: `""` for strings (KQL strings are never null), `Null` otherwise.
     pub fn null_of(ty: ScalarType) -> Value {
-        if ty == ScalarType::String { Value::String(String::new()) } else { Value::Null }
+        if ty == ScalarType::String {
+            Value::String(String::new())
+        } else {
+            Value::Null
+        }
     }
 
     pub fn as_f64(&self) -> Option<f64> {
@@ -77,9 +81,11 @@ impl Value {
             Value::Real(f) if f.is_finite() => Some(f.trunc() as i64),
             Value::Bool(b) => Some(i64::from(*b)),
             Value::DateTime(t) | Value::TimeSpan(t) => Some(*t),
-            Value::Dynamic(serde_json::Value::Number(n)) => {
-                n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f.trunc() as i64))
-            }
+            Value::Dynamic(serde_json::Value::Number(n)) => n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.is_finite())
+                    .map(|f| f.trunc() as i64)
+            }),
             _ => None,
         }
     }
@@ -120,7 +126,9 @@ impl Value {
             Value::Long(i) => J::from(*i),
             Value::Real(f) => {
                 if f.is_finite() {
-                    serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null)
+                    serde_json::Number::from_f64(*f)
+                        .map(J::Number)
+                        .unwrap_or(J::Null)
                 } else {
                     J::String(format_real(*f))
                 }
@@ -147,7 +155,11 @@ pub fn format_real(f: f64) -> String {
     if f.is_nan() {
         "NaN".into()
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else {
         let s = format!("{f}");
         s
@@ -253,7 +265,12 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
     if let Ok(dt) = DateTime::parse_from_rfc2822(&s2) {
         return Some(naive_to_ticks(&dt.naive_utc()));
     }
-    for f in ["%A, %d-%b-%y %H:%M:%S %z", "%a, %d %b %Y %H:%M %z", "%d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M %z"] {
+    for f in [
+        "%A, %d-%b-%y %H:%M:%S %z",
+        "%a, %d %b %Y %H:%M %z",
+        "%d %b %Y %H:%M:%S %z",
+        "%d %b %Y %H:%M %z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(&s2, f) {
             return Some(naive_to_ticks(&dt.naive_utc()));
         }
@@ -389,7 +406,10 @@ pub fn parse_timespan_clock(s: &str) -> Option<i64> {
                 if f.is_empty() || f.len() > 7 || !f.chars().all(|c| c.is_ascii_digit()) {
                     return None;
                 }
-                (s.parse::<i64>().ok()?, format!("{f:0<7}").parse::<i64>().ok()?)
+                (
+                    s.parse::<i64>().ok()?,
+                    format!("{f:0<7}").parse::<i64>().ok()?,
+                )
             }
             None => (parts[2].parse::<i64>().ok()?, 0),
         }
@@ -399,7 +419,11 @@ pub fn parse_timespan_clock(s: &str) -> Option<i64> {
     if minutes >= 60 || secs >= 60 {
         return None;
     }
-    let t = days * TICKS_PER_DAY + hours * TICKS_PER_HOUR + minutes * TICKS_PER_MINUTE + secs * TICKS_PER_SECOND + frac;
+    let t = days * TICKS_PER_DAY
+        + hours * TICKS_PER_HOUR
+        + minutes * TICKS_PER_MINUTE
+        + secs * TICKS_PER_SECOND
+        + frac;
     Some(if neg { -t } else { t })
 }
 
@@ -420,7 +444,10 @@ mod tests {
         assert_eq!(parse_timespan("1.5h"), Some(90 * TICKS_PER_MINUTE));
         assert_eq!(parse_timespan("100ms"), Some(100 * TICKS_PER_MILLI));
         assert_eq!(parse_timespan("1tick"), Some(1));
-        assert_eq!(parse_timespan("2.12:30:00"), Some(2 * TICKS_PER_DAY + 12 * TICKS_PER_HOUR + 30 * TICKS_PER_MINUTE));
+        assert_eq!(
+            parse_timespan("2.12:30:00"),
+            Some(2 * TICKS_PER_DAY + 12 * TICKS_PER_HOUR + 30 * TICKS_PER_MINUTE)
+        );
         assert_eq!(parse_timespan("5w"), None);
         assert_eq!(parse_timespan("abc"), None);
     }
@@ -433,7 +460,13 @@ mod tests {
         assert_eq!(format_datetime_iso(early), "1601-01-01T00:00:00Z");
         let late = parse_datetime("9999-12-31 23:59:59").unwrap();
         assert_eq!(format_datetime_iso(late), "9999-12-31T23:59:59Z");
-        assert_eq!(parse_datetime("2015-12-31 23:59:59.9"), parse_datetime("2015-12-31T23:59:59.900Z"));
-        assert_eq!(parse_datetime("2024-05-01T10:00:00+02:00"), parse_datetime("2024-05-01T08:00:00Z"));
+        assert_eq!(
+            parse_datetime("2015-12-31 23:59:59.9"),
+            parse_datetime("2015-12-31T23:59:59.900Z")
+        );
+        assert_eq!(
+            parse_datetime("2024-05-01T10:00:00+02:00"),
+            parse_datetime("2024-05-01T08:00:00Z")
+        );
     }
 }

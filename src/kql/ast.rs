@@ -25,7 +25,10 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
@@ -58,8 +61,15 @@ pub enum Statement {
     /// A tabular (or, inside function bodies, scalar) expression statement.
     Expr(Expr),
     /// `set option = value;` and `declare query_parameters(...)`: accepted and recorded, no effect.
-    Set { name: Ident, value: Option<Expr>, span: Span },
-    DeclareQueryParameters { params: Vec<Param>, span: Span },
+    Set {
+        name: Ident,
+        value: Option<Expr>,
+        span: Span,
+    },
+    DeclareQueryParameters {
+        params: Vec<Param>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -122,38 +132,76 @@ pub enum ExprKind {
     Ident(Ident),
     /// `*` as an argument: `count(*)`? no; `arg_max(x, *)`, `take_any(*)`, `distinct *`.
     Star,
-    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
-    Unary { op: UnaryOp, expr: Box<Expr> },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
     /// `name(args)`: scalar function, aggregate, user function, or tabular function/table call.
-    Call { name: Ident, args: Vec<Expr> },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+    },
     /// `expr.name` (dynamic property, or `$left.x` / `$right.x` in join conditions, where the base is the
     /// identifier `$left` / `$right`).
-    Member { expr: Box<Expr>, name: Ident },
+    Member {
+        expr: Box<Expr>,
+        name: Ident,
+    },
     /// `expr[index]`: dynamic index or key.
-    Index { expr: Box<Expr>, index: Box<Expr> },
+    Index {
+        expr: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `x in (a, b)`, `x !in~ (T | project c)`, `x has_any (list)`, `x has_all (...)`.
     /// An item is a scalar, a dynamic array (flattened), or a tabular expression (first column).
-    ListOp { op: ListOp, expr: Box<Expr>, items: Vec<Expr> },
+    ListOp {
+        op: ListOp,
+        expr: Box<Expr>,
+        items: Vec<Expr>,
+    },
     /// `x between (lo .. hi)` / `x !between (lo .. hi)`.
-    Between { negated: bool, expr: Box<Expr>, low: Box<Expr>, high: Box<Expr> },
+    Between {
+        negated: bool,
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+    },
     /// `typeof(long)`: a type as a value (`extract(..., typeof(long))`, `mv-expand x to typeof(string)`).
     TypeOf(ScalarType),
     /// `( expr )`: kept so that rendering and spans follow the source.
     Paren(Box<Expr>),
     /// `input | operator`: the tabular pipe, lowest precedence.
-    Pipe { input: Box<Expr>, op: Box<Operator> },
+    Pipe {
+        input: Box<Expr>,
+        op: Box<Operator>,
+    },
     /// `datatable(a:long, b:string) [1, "x", 2, "y"]`; values in row-major order.
-    Datatable { columns: Vec<ColumnDecl>, values: Vec<Expr> },
+    Datatable {
+        columns: Vec<ColumnDecl>,
+        values: Vec<Expr>,
+    },
     /// `print a = 1, 2`.
     Print(Vec<NamedExpr>),
     /// `range x from 1 to 10 step 1`.
-    Range { name: Ident, from: Box<Expr>, to: Box<Expr>, step: Box<Expr> },
+    Range {
+        name: Ident,
+        from: Box<Expr>,
+        to: Box<Expr>,
+        step: Box<Expr>,
+    },
     /// `union T1, T2` as a source (not after a pipe).
     Union(UnionSpec),
     /// `search [in (T1, T2)] predicate` as a source.
     Search(SearchSpec),
     /// `externaldata`, `evaluate` as source, `find`, `cluster(...)`, ...: parsed far enough to report by name.
-    UnsupportedSource { name: String },
+    UnsupportedSource {
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -386,7 +434,7 @@ pub struct SearchSpec {
     pub params: Vec<OpParam>,
     /// `in (T1, T2)`; empty for all tables (as a source) or the piped input.
     pub tables: Vec<Ident>,
-    pub predicate: Expr,
+    pub predicate: Box<Expr>,
     pub span: Span,
 }
 
@@ -434,7 +482,11 @@ pub enum OpKind {
     ProjectRename(Vec<(Ident, Ident)>),
     ProjectReorder(Vec<(Ident, Option<ReorderOrder>)>),
     Extend(Vec<NamedExpr>),
-    Summarize { params: Vec<OpParam>, aggs: Vec<NamedExpr>, by: Vec<NamedExpr> },
+    Summarize {
+        params: Vec<OpParam>,
+        aggs: Vec<NamedExpr>,
+        by: Vec<NamedExpr>,
+    },
     /// The `count` operator, optionally `count as Name`? (no: `| count` only).
     Count,
     /// `distinct a, b` or `distinct *` (`ExprKind::Star`).
@@ -444,9 +496,22 @@ pub enum OpKind {
     /// `sort by` / `order by`
     Sort(Vec<SortKey>),
     /// `top N by key [asc|desc] [nulls first|last]`
-    Top { n: Expr, by: Vec<SortKey> },
-    Join { params: Vec<OpParam>, kind: Option<JoinKind>, right: Box<Expr>, on: Vec<JoinCond> },
-    Lookup { params: Vec<OpParam>, kind: Option<JoinKind>, right: Box<Expr>, on: Vec<JoinCond> },
+    Top {
+        n: Expr,
+        by: Vec<SortKey>,
+    },
+    Join {
+        params: Vec<OpParam>,
+        kind: Option<JoinKind>,
+        right: Box<Expr>,
+        on: Vec<JoinCond>,
+    },
+    Lookup {
+        params: Vec<OpParam>,
+        kind: Option<JoinKind>,
+        right: Box<Expr>,
+        on: Vec<JoinCond>,
+    },
     Union(UnionSpec),
     /// `mv-expand` / `mvexpand` (legacy: default limit 128)
     MvExpand {
@@ -469,15 +534,25 @@ pub enum OpKind {
     /// `getschema`
     GetSchema,
     /// `invoke f(args)`
-    Invoke { name: Ident, args: Vec<Expr> },
+    Invoke {
+        name: Ident,
+        args: Vec<Expr>,
+    },
     Search(SearchSpec),
     /// `evaluate plugin(args)`
-    Evaluate { plugin: Ident, args: Vec<Expr> },
+    Evaluate {
+        plugin: Ident,
+        args: Vec<Expr>,
+    },
     /// `sample N`
     Sample(Expr),
     /// `render chart ...`: a display hint; the table passes through.
-    Render { chart: Ident },
+    Render {
+        chart: Ident,
+    },
     /// An operator the parser recognises but the engine does not run (`mv-apply`, `make-series`,
     /// `top-nested`, `partition`, `scan`, `fork`, `facet`, ...). Parsed to its end so the error names it.
-    Unsupported { name: String },
+    Unsupported {
+        name: String,
+    },
 }

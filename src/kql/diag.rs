@@ -80,7 +80,11 @@ impl Diagnostic {
     /// that a query embedded in a YAML rule points at the right line of the file. Control characters in the
     /// source are made visible, never written raw.
     pub fn render(&self, source: &str, origin: &str, line_offset: usize, color: bool) -> String {
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -88,8 +92,8 @@ impl Diagnostic {
         let title = annotate_snippets::normalize_untrusted_str(&self.message);
         let clean_source = annotate_snippets::normalize_untrusted_str(source);
         // normalize_untrusted_str may change byte lengths; fall back to a plain header if it did.
-        let mut group = level.primary_title(title.as_str());
-        if let Some(span) = self.span
+        let head = level.primary_title(title.as_str());
+        let group = if let Some(span) = self.span
             && clean_source.len() == source.len()
             && span.end <= source.len()
         {
@@ -100,13 +104,17 @@ impl Diagnostic {
             let s = span.start.min(source.len());
             let e = span.end.max(s).min(source.len());
             snippet = snippet.annotation(AnnotationKind::Primary.span(s..e).label(label));
-            group = group.element(snippet);
-        }
+            head.element(snippet)
+        } else {
+            Group::with_title(head)
+        };
         let mut groups = vec![group];
         let help_text;
         if let Some(help) = &self.help {
             help_text = annotate_snippets::normalize_untrusted_str(help);
-            groups.push(Group::with_title(Level::HELP.secondary_title(help_text.as_str())));
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(help_text.as_str()),
+            ));
         }
         let mut out = renderer.render(&groups);
         if self.span.is_none() || clean_source.len() != source.len() {
@@ -145,7 +153,12 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
     let before = &source[..floor_char_boundary(source, offset)];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -158,7 +171,11 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// The names among `candidates` closest to `name` (case-insensitive edit distance), best first, for
 /// "did you mean" help.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+pub fn nearest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
     let lname = name.to_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()

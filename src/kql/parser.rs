@@ -6,5 +6,8 @@ use super::diag::Diagnostic;
 /// Parses a whole query.
 pub fn parse(source: &str) -> Result<Query, Diagnostic> {
     let _ = source;
-    Err(Diagnostic::unsupported("the parser is not written yet", None))
+    Err(Diagnostic::unsupported(
+        "the parser is not written yet",
+        None,
+    ))
 }

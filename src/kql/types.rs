@@ -54,7 +54,10 @@ impl ScalarType {
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(self, ScalarType::Int | ScalarType::Long | ScalarType::Real | ScalarType::Decimal)
+        matches!(
+            self,
+            ScalarType::Int | ScalarType::Long | ScalarType::Real | ScalarType::Decimal
+        )
     }
 
     /// Numeric promotion: int -> long -> real (decimal is kept apart, as real here).

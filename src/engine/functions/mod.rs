@@ -30,17 +30,28 @@ pub struct ArgInfo {
 
 impl ArgInfo {
     pub fn new(ty: ScalarType) -> Self {
-        ArgInfo { ty, constant: None, is_type: false }
+        ArgInfo {
+            ty,
+            constant: None,
+            is_type: false,
+        }
     }
     pub fn constant(v: Value, ty: ScalarType) -> Self {
-        ArgInfo { ty, constant: Some(v), is_type: false }
+        ArgInfo {
+            ty,
+            constant: Some(v),
+            is_type: false,
+        }
     }
     /// The type named by a `typeof(T)` argument.
     pub fn type_arg(&self) -> Option<ScalarType> {
         if !self.is_type {
             return None;
         }
-        self.constant.as_ref().and_then(|v| v.as_str()).and_then(ScalarType::from_name)
+        self.constant
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .and_then(ScalarType::from_name)
     }
     pub fn const_str(&self) -> Option<&str> {
         self.constant.as_ref().and_then(|v| v.as_str())
@@ -62,7 +73,10 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(ty: ScalarType, f: impl Fn(&[Value]) -> Value + Send + Sync + 'static) -> Self {
-        Prepared { ty, eval: Arc::new(f) }
+        Prepared {
+            ty,
+            eval: Arc::new(f),
+        }
     }
 }
 
@@ -96,13 +110,20 @@ const ALIASES: &[(&str, &str)] = &[];
 
 /// The function named `name` (case-sensitive, as KQL is), following legacy aliases.
 pub fn lookup(name: &str) -> Option<&'static FnDef> {
-    let canonical = ALIASES.iter().find(|(a, _)| *a == name).map(|(_, c)| *c).unwrap_or(name);
+    let canonical = ALIASES
+        .iter()
+        .find(|(a, _)| *a == name)
+        .map(|(_, c)| *c)
+        .unwrap_or(name);
     registry().find(|f| f.name == canonical)
 }
 
 /// Every function name known, for "did you mean" and `huntbench check`.
 pub fn names() -> Vec<&'static str> {
-    registry().map(|f| f.name).chain(ALIASES.iter().map(|(a, _)| *a)).collect()
+    registry()
+        .map(|f| f.name)
+        .chain(ALIASES.iter().map(|(a, _)| *a))
+        .collect()
 }
 
 /// Prepares a call after checking the argument count.
@@ -115,7 +136,11 @@ pub fn prepare(def: &FnDef, args: &[ArgInfo]) -> Result<Prepared, String> {
         } else {
             format!("{} to {}", def.min_args, def.max_args)
         };
-        return Err(format!("{}() takes {want} argument(s), got {}", def.name, args.len()));
+        return Err(format!(
+            "{}() takes {want} argument(s), got {}",
+            def.name,
+            args.len()
+        ));
     }
     (def.prepare)(args)
 }

@@ -1,0 +1,100 @@
+//! `huntbench query`: one KQL query, for scripts, CI and the conformance runner.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::data::{NoTables, TableProvider};
+use crate::engine::{self, RunOptions};
+
+use super::output;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+    Table,
+}
+
+#[derive(Args)]
+pub struct QueryArgs {
+    /// Folder of exported tables (<Table>.csv|.json|.jsonl|.parquet). Without it, only self-contained queries
+    /// (datatable, print, range) run.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The instant `now()` stands for (ISO-8601, UTC). Default: the data set's reference time if it has one,
+    /// else the clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// The query text.
+    #[arg(short = 'e', long = "execute", conflicts_with = "file")]
+    pub query: Option<String>,
+    /// A file holding the query.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+}
+
+pub fn run(a: &QueryArgs) -> u8 {
+    let (source, origin) = match (&a.query, &a.file) {
+        (Some(q), _) => (q.clone(), "<query>".to_string()),
+        (None, Some(f)) => match std::fs::read_to_string(f) {
+            Ok(s) => (s, f.display().to_string()),
+            Err(e) => {
+                eprintln!("huntbench: cannot read {}: {e}", f.display());
+                return super::EXIT_USAGE;
+            }
+        },
+        (None, None) => {
+            let mut s = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                eprintln!("huntbench: cannot read the query from standard input: {e}");
+                return super::EXIT_USAGE;
+            }
+            (s, "<stdin>".to_string())
+        }
+    };
+    let now = match a.now.as_deref().map(super::parse_now).transpose() {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("huntbench: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let tables: Box<dyn TableProvider> = match &a.data {
+        None => Box::new(NoTables),
+        Some(_dir) => {
+            eprintln!("huntbench: --data is not wired yet");
+            return super::EXIT_USAGE;
+        }
+    };
+    let opts = RunOptions {
+        now,
+        ..Default::default()
+    };
+    match engine::run(&source, tables.as_ref(), &opts) {
+        Ok(res) => {
+            let text = match a.format {
+                Format::Json => res.to_json().map(|j| j.to_string()),
+                Format::Csv => output::to_csv(&res),
+                Format::Table => output::result_table(&res, output::term_width()),
+            };
+            match text {
+                Ok(t) => {
+                    println!("{t}");
+                    0
+                }
+                Err(d) => {
+                    eprintln!("{}", d.render(&source, &origin, 1, super::use_color()));
+                    super::EXIT_FAILED
+                }
+            }
+        }
+        Err(d) => {
+            eprintln!("{}", d.render(&source, &origin, 1, super::use_color()));
+            super::EXIT_FAILED
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! `huntbench run RULE_OR_DIR...`: run hunting rules over exported tables.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use crate::data::catalog::Catalog;
+use crate::engine::{self, QueryResult, RunOptions};
+use crate::kql::params;
+use crate::rules::{self, Rule};
+
+use super::output::{self, sanitize};
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RunFormat {
+    Table,
+    Csv,
+    Json,
+    Ndjson,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Rule files or folders (default: the bundled rules).
+    pub paths: Vec<PathBuf>,
+    /// Folder of exported tables (default: the bundled sample data).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The instant `now()` stands for (ISO-8601 UTC). Default: the data set's reference time
+    /// (manifest.json), else the clock.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Set a rule parameter: `NAME=KQL` replaces the value of `let NAME = ...;` in each rule that has it,
+    /// e.g. --set 'Time_start=now(-1d)'.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: RunFormat,
+}
+
+/// The reference time of a data folder: `reference_time` in its manifest.json, when there is one.
+pub fn manifest_now(dir: &Path) -> Option<i64> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    engine::value::parse_datetime(v.get("reference_time")?.as_str()?)
+}
+
+/// The query of `rule` with the `--set` values applied; the names that matched are added to `used`.
+fn apply_sets(rule: &Rule, sets: &[(String, String)], used: &mut Vec<String>) -> Result<String, String> {
+    let mut q = rule.query.clone();
+    for (name, value) in sets {
+        match params::set_let(&q, name, value) {
+            Ok(Some(new)) => {
+                q = new;
+                used.push(name.clone());
+            }
+            Ok(None) => {}
+            Err(d) => return Err(d.message),
+        }
+    }
+    Ok(q)
+}
+
+struct Outcome<'r> {
+    rule: &'r Rule,
+    result: Result<QueryResult, String>,
+}
+
+pub fn run(a: &RunArgs) -> u8 {
+    let mut sets = Vec::new();
+    for s in &a.set {
+        match s.split_once('=') {
+            Some((n, v)) if !n.trim().is_empty() => sets.push((n.trim().to_string(), v.to_string())),
+            _ => {
+                eprintln!("huntbench: --set takes NAME=VALUE, got `{}`", sanitize(s));
+                return super::EXIT_USAGE;
+            }
+        }
+    }
+    let paths = if a.paths.is_empty() { vec![super::default_rules_dir()] } else { a.paths.clone() };
+    let report = rules::load_paths(&paths);
+    let Some(data_dir) = a.data.clone().or_else(super::default_data_dir) else {
+        eprintln!("huntbench: no data folder: pass --data DIR (the bundled sample-data/ was not found)");
+        return super::EXIT_USAGE;
+    };
+    let catalog = match Catalog::open(&data_dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("huntbench: {e}");
+            return super::EXIT_FAILED;
+        }
+    };
+    let now = match &a.now {
+        Some(s) => match super::parse_now(s) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("huntbench: {e}");
+                return super::EXIT_USAGE;
+            }
+        },
+        None => match manifest_now(&data_dir) {
+            Some(n) => {
+                eprintln!(
+                    "huntbench: {}",
+                    super::describe_now(n, &format!("the reference time of {}; --now changes it", data_dir.display()))
+                );
+                n
+            }
+            None => engine::wall_clock_now(),
+        },
+    };
+    let opts = RunOptions { now: Some(now), ..Default::default() };
+    let mut used = Vec::new();
+    let mut outcomes = Vec::new();
+    for rule in &report.rules {
+        let result = apply_sets(rule, &sets, &mut used).and_then(|q| {
+            engine::run(&q, &catalog, &opts).map_err(|d| {
+                let loc = super::check::rule_location(rule, &d);
+                format!("{loc}: {}", d.render(&q, &rule.path.display().to_string(), rule.query_line, false))
+            })
+        });
+        outcomes.push(Outcome { rule, result });
+    }
+    for (name, _) in &sets {
+        if !used.contains(name) {
+            eprintln!("huntbench: no rule has a parameter `{}` (a top-level `let {} = ...;`)", sanitize(name), sanitize(name));
+            return super::EXIT_USAGE;
+        }
+    }
+    let failed = !report.errors.is_empty() || outcomes.iter().any(|o| o.result.is_err());
+    for e in &report.errors {
+        eprintln!("huntbench: {}", sanitize(&e.to_string()));
+    }
+    match a.format {
+        RunFormat::Json | RunFormat::Ndjson => {
+            let mut items = Vec::new();
+            for o in &outcomes {
+                let mut v = serde_json::json!({
+                    "file": o.rule.path.display().to_string(),
+                    "id": o.rule.id,
+                    "name": o.rule.name,
+                });
+                match &o.result {
+                    Ok(r) => match r.to_json() {
+                        Ok(j) => {
+                            v["status"] = "ok".into();
+                            v["columns"] = j["columns"].clone();
+                            v["rows"] = j["rows"].clone();
+                        }
+                        Err(d) => {
+                            v["status"] = "error".into();
+                            v["error"] = d.message.into();
+                        }
+                    },
+                    Err(e) => {
+                        v["status"] = "error".into();
+                        v["error"] = e.clone().into();
+                    }
+                }
+                items.push(v);
+            }
+            for e in &report.errors {
+                items.push(serde_json::json!({
+                    "file": e.path.display().to_string(), "status": "load error", "error": e.to_string(),
+                }));
+            }
+            if a.format == RunFormat::Json {
+                let doc = serde_json::json!({
+                    "reference_time": engine::value::format_datetime_iso(now),
+                    "data": data_dir.display().to_string(),
+                    "results": items,
+                });
+                println!("{doc}");
+            } else {
+                for i in items {
+                    println!("{i}");
+                }
+            }
+        }
+        RunFormat::Table | RunFormat::Csv => {
+            let width = output::term_width();
+            for o in &outcomes {
+                let title = o.rule.name.clone().unwrap_or_else(|| o.rule.path.display().to_string());
+                match &o.result {
+                    Ok(r) => {
+                        if a.format == RunFormat::Table {
+                            println!("== {} ({} rows, {} ms)", sanitize(&title), r.frame.height(), r.elapsed.as_millis());
+                            match output::result_table(r, width) {
+                                Ok(t) => println!("{t}"),
+                                Err(d) => println!("error: {}", sanitize(&d.message)),
+                            }
+                        } else {
+                            println!("# {}", sanitize(&title));
+                            match output::to_csv(r) {
+                                Ok(t) => print!("{t}"),
+                                Err(d) => println!("# error: {}", sanitize(&d.message)),
+                            }
+                        }
+                    }
+                    Err(e) => println!("== {} FAILED\n{}\n", sanitize(&title), sanitize_block(e)),
+                }
+            }
+        }
+    }
+    if failed { super::EXIT_FAILED } else { 0 }
+}
+
+/// Sanitises each line of a multi-line message, keeping the line breaks.
+fn sanitize_block(s: &str) -> String {
+    s.lines().map(sanitize).collect::<Vec<_>>().join("\n")
+}

@@ -1,0 +1,1398 @@
+//! Statements and tabular operators onto polars lazy frames.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use polars::prelude::*;
+
+use crate::data::TableProvider;
+use crate::kql::ast::{self, ExprKind, LetValue, OpKind, Statement};
+use crate::kql::diag::nearest;
+use crate::kql::{DiagKind, Diagnostic, ScalarType, Span};
+
+use super::convert::{self, lit_value, values_column};
+use super::expr::{Ctx, Typed};
+use super::value::Value;
+
+/// A planned table: the lazy frame and its KQL schema, in column order.
+#[derive(Clone)]
+pub struct Frame {
+    pub lf: LazyFrame,
+    pub cols: Vec<(String, ScalarType)>,
+}
+
+impl Frame {
+    pub fn col_type(&self, name: &str) -> Option<ScalarType> {
+        self.cols.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
+    }
+    pub fn names(&self) -> Vec<String> {
+        self.cols.iter().map(|(n, _)| n.clone()).collect()
+    }
+    /// A frame from an eager DataFrame and its schema.
+    pub fn from_df(df: DataFrame, cols: Vec<(String, ScalarType)>) -> Frame {
+        Frame {
+            lf: df.lazy(),
+            cols,
+        }
+    }
+    /// An empty frame with the given schema.
+    pub fn empty(cols: Vec<(String, ScalarType)>) -> Frame {
+        let columns: Vec<Column> = cols
+            .iter()
+            .map(|(n, t)| values_column(n, &[], *t))
+            .collect();
+        let df = DataFrame::new(0, columns).unwrap_or_default();
+        Frame {
+            lf: df.lazy(),
+            cols,
+        }
+    }
+}
+
+/// What a name in scope stands for.
+#[derive(Clone)]
+pub enum Binding {
+    /// A constant scalar (`let x = 5;`, a function parameter bound to a constant).
+    Scalar(Value, ScalarType),
+    /// A scalar function parameter bound to a column expression of the caller.
+    Expr(Typed),
+    Tabular(Frame),
+    Function(Rc<ast::FunctionDef>, Scope),
+    View(Rc<ast::FunctionDef>, Scope),
+}
+
+/// Names in scope, innermost last.
+#[derive(Clone, Default)]
+pub struct Scope {
+    vars: Vec<(String, Binding)>,
+}
+
+impl Scope {
+    pub fn get(&self, name: &str) -> Option<&Binding> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b)
+    }
+    pub fn bind(&mut self, name: &str, b: Binding) {
+        self.vars.push((name.to_string(), b));
+    }
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.vars.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+pub struct Planner<'a> {
+    pub(crate) tables: &'a dyn TableProvider,
+    pub(crate) now: i64,
+    pub(crate) _cancel: Option<Arc<AtomicBool>>,
+    scans: HashMap<String, Frame>,
+    pub(crate) tmp_counter: usize,
+}
+
+pub(crate) fn diag(kind: DiagKind, msg: impl Into<String>, span: Span) -> Diagnostic {
+    Diagnostic::new(kind, msg, span)
+}
+
+pub(crate) fn semantic(msg: impl Into<String>, span: Span) -> Diagnostic {
+    Diagnostic::new(DiagKind::Semantic, msg, span)
+}
+
+pub(crate) fn unsupported(msg: impl Into<String>, span: Span) -> Diagnostic {
+    Diagnostic::new(DiagKind::Unsupported, msg, span)
+}
+
+pub(crate) fn polars_err(e: PolarsError, span: Span) -> Diagnostic {
+    Diagnostic::new(DiagKind::Runtime, format!("{e}"), span)
+}
+
+/// A unique name: `base`, else `base1`, `base2`, ...
+pub(crate) fn unique_name(base: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == base) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !taken.iter().any(|t| t == n))
+        .unwrap_or_default()
+}
+
+/// `Column1`, `Column2`, ...: the first not taken.
+pub(crate) fn default_column_name(taken: &[String]) -> String {
+    (1..)
+        .map(|i| format!("Column{i}"))
+        .find(|n| !taken.iter().any(|t| t == n))
+        .unwrap_or_default()
+}
+
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    if !pattern.contains('*') {
+        return pattern == name;
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut pos = 0;
+    for (i, p) in parts.iter().enumerate() {
+        if p.is_empty() {
+            continue;
+        }
+        if i == 0 {
+            if !name.starts_with(p) {
+                return false;
+            }
+            pos = p.len();
+        } else if let Some(found) = name[pos..].find(p) {
+            pos += found + p.len();
+        } else {
+            return false;
+        }
+    }
+    parts
+        .last()
+        .is_none_or(|l| l.is_empty() || name.ends_with(l))
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(tables: &'a dyn TableProvider, now: i64, cancel: Option<Arc<AtomicBool>>) -> Self {
+        Planner {
+            tables,
+            now,
+            _cancel: cancel,
+            scans: HashMap::new(),
+            tmp_counter: 0,
+        }
+    }
+
+    pub(crate) fn tmp_name(&mut self, what: &str) -> String {
+        self.tmp_counter += 1;
+        format!("__hb_{what}_{}", self.tmp_counter)
+    }
+
+    pub fn plan_query(&mut self, q: &ast::Query) -> Result<Frame, Diagnostic> {
+        let mut scope = Scope::default();
+        let mut last = None;
+        for st in &q.statements {
+            match st {
+                Statement::Let(l) => self.bind_let(l, &mut scope)?,
+                Statement::Expr(e) => last = Some(self.plan_tabular(e, &scope)?),
+                Statement::Set { .. } | Statement::DeclareQueryParameters { .. } => {}
+            }
+        }
+        last.ok_or_else(|| {
+            Diagnostic::new(
+                DiagKind::Syntax,
+                "the query has no tabular expression to run",
+                q.span,
+            )
+            .with_help("a query ends with a tabular expression, e.g. `DeviceEvents | take 10`")
+        })
+    }
+
+    pub(crate) fn bind_let(
+        &mut self,
+        l: &ast::LetStmt,
+        scope: &mut Scope,
+    ) -> Result<(), Diagnostic> {
+        let b = match &l.value {
+            LetValue::Function(def) => Binding::Function(Rc::new(def.clone()), scope.clone()),
+            LetValue::View(def) => Binding::View(Rc::new(def.clone()), scope.clone()),
+            LetValue::Expr(e) => {
+                if self.is_tabular(e, scope) {
+                    Binding::Tabular(self.plan_tabular(e, scope)?)
+                } else {
+                    let t = self.compile(e, &Ctx::scalar(scope))?;
+                    match t.konst {
+                        Some(v) => Binding::Scalar(v, t.ty),
+                        None => {
+                            return Err(semantic(
+                                format!("`let {}` must be a constant or a table here", l.name.name),
+                                e.span,
+                            ));
+                        }
+                    }
+                }
+            }
+        };
+        scope.bind(&l.name.name, b);
+        Ok(())
+    }
+
+    /// Whether an expression denotes a table (decided with the scope and the tables).
+    pub(crate) fn is_tabular(&self, e: &ast::Expr, scope: &Scope) -> bool {
+        match &e.kind {
+            ExprKind::Pipe { .. }
+            | ExprKind::Datatable { .. }
+            | ExprKind::Print(_)
+            | ExprKind::Range { .. }
+            | ExprKind::Union(_)
+            | ExprKind::Search(_)
+            | ExprKind::UnsupportedSource { .. } => true,
+            ExprKind::Paren(x) => self.is_tabular(x, scope),
+            ExprKind::Ident(id) => match scope.get(&id.name) {
+                Some(Binding::Tabular(_) | Binding::View(..)) => true,
+                Some(Binding::Function(def, _)) => {
+                    def.params.is_empty() && self.body_is_tabular(def)
+                }
+                Some(_) => false,
+                None => self.tables.schema(&id.name).is_some(),
+            },
+            ExprKind::Call { name, .. } => match scope.get(&name.name) {
+                Some(Binding::Function(def, _)) => self.body_is_tabular(def),
+                Some(Binding::View(..)) => true,
+                _ => matches!(name.name.as_str(), "materialize" | "table" | "view"),
+            },
+            _ => false,
+        }
+    }
+
+    fn body_is_tabular(&self, def: &ast::FunctionDef) -> bool {
+        // The body's value: tabular parameters and lets count as tables.
+        let mut scope = Scope::default();
+        for p in &def.params {
+            if let ast::ParamType::Tabular(_) = p.ty {
+                scope.bind(&p.name.name, Binding::Tabular(Frame::empty(vec![])));
+            }
+        }
+        for st in &def.body {
+            match st {
+                Statement::Let(l) => {
+                    if let LetValue::Expr(e) = &l.value
+                        && self.is_tabular(e, &scope)
+                    {
+                        scope.bind(&l.name.name, Binding::Tabular(Frame::empty(vec![])));
+                    }
+                }
+                Statement::Expr(e) => return self.is_tabular(e, &scope),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn table(&mut self, name: &str, span: Span, scope: &Scope) -> Result<Frame, Diagnostic> {
+        if let Some(f) = self.scans.get(name) {
+            return Ok(f.clone());
+        }
+        let Some(schema) = self.tables.schema(name) else {
+            let mut names = self.tables.table_names();
+            names.extend(scope.names().map(str::to_string));
+            let near = nearest(name, names.iter().map(String::as_str), 3);
+            let mut d = diag(
+                DiagKind::UnknownTable,
+                format!("unknown table `{name}`"),
+                span,
+            )
+            .with_label("not a loaded table or a `let` name");
+            if !near.is_empty() {
+                d = d.with_help(format!(
+                    "did you mean {}?",
+                    near.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            } else if self.tables.table_names().is_empty() {
+                d = d.with_help("no tables are loaded: pass --data DIR with exported tables");
+            }
+            return Err(d);
+        };
+        let lf = self
+            .tables
+            .scan(name)
+            .map_err(|e| diag(DiagKind::Runtime, e, span))?;
+        let f = Frame { lf, cols: schema };
+        self.scans.insert(name.to_string(), f.clone());
+        Ok(f)
+    }
+
+    /// Plans a tabular expression.
+    pub fn plan_tabular(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Frame, Diagnostic> {
+        match &e.kind {
+            ExprKind::Pipe { input, op } => {
+                let f = self.plan_tabular(input, scope)?;
+                self.apply_op(f, op, scope)
+            }
+            ExprKind::Paren(x) => self.plan_tabular(x, scope),
+            ExprKind::Ident(id) => match scope.get(&id.name) {
+                Some(Binding::Tabular(f)) => Ok(f.clone()),
+                Some(Binding::View(def, fscope)) => {
+                    let (def, fscope) = (def.clone(), fscope.clone());
+                    self.call_tabular_function(&def, &fscope, &[], None, scope, e.span)
+                }
+                Some(Binding::Function(def, fscope)) if def.params.is_empty() => {
+                    let (def, fscope) = (def.clone(), fscope.clone());
+                    self.call_tabular_function(&def, &fscope, &[], None, scope, e.span)
+                }
+                Some(Binding::Scalar(..) | Binding::Expr(_)) => Err(semantic(
+                    format!("`{}` is a scalar, not a table", id.name),
+                    id.span,
+                )),
+                _ => self.table(&id.name, id.span, scope),
+            },
+            ExprKind::Call { name, args } => self.plan_tabular_call(name, args, scope, e.span),
+            ExprKind::Datatable { columns, values } => {
+                self.datatable(columns, values, scope, e.span)
+            }
+            ExprKind::Print(items) => self.print(items, scope),
+            ExprKind::Range {
+                name,
+                from,
+                to,
+                step,
+            } => self.range(name, from, to, step, scope),
+            ExprKind::Union(spec) => self.union(None, spec, scope),
+            ExprKind::Search(_) => Err(unsupported(
+                "`search` is not supported yet; use `where * has ...`",
+                e.span,
+            )),
+            ExprKind::UnsupportedSource { name } => {
+                Err(unsupported(format!("`{name}` is not supported"), e.span))
+            }
+            _ => Err(semantic(
+                "expected a tabular expression (a table, a `let` table, or a pipe)",
+                e.span,
+            )),
+        }
+    }
+
+    fn plan_tabular_call(
+        &mut self,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> Result<Frame, Diagnostic> {
+        match scope.get(&name.name) {
+            Some(Binding::Function(def, fscope)) | Some(Binding::View(def, fscope)) => {
+                let (def, fscope) = (def.clone(), fscope.clone());
+                return self.call_tabular_function(&def, &fscope, args, None, scope, span);
+            }
+            _ => {}
+        }
+        match name.name.as_str() {
+            "materialize" if args.len() == 1 => {
+                let f = self.plan_tabular(&args[0], scope)?;
+                Ok(Frame {
+                    lf: f.lf.cache(),
+                    cols: f.cols,
+                })
+            }
+            "table" if args.len() == 1 => {
+                let t = self.compile(&args[0], &Ctx::scalar(scope))?;
+                match t.konst.as_ref().and_then(|v| v.as_str()) {
+                    Some(n) => {
+                        let n = n.to_string();
+                        match scope.get(&n) {
+                            Some(Binding::Tabular(f)) => Ok(f.clone()),
+                            _ => self.table(&n, args[0].span, scope),
+                        }
+                    }
+                    None => Err(semantic(
+                        "table() expects a constant table name",
+                        args[0].span,
+                    )),
+                }
+            }
+            other => Err(diag(
+                DiagKind::UnknownName,
+                format!("`{other}` is not a tabular function or table"),
+                name.span,
+            )),
+        }
+    }
+
+    /// Calls a user function whose body is tabular. `input` is the piped table for `invoke`.
+    pub(crate) fn call_tabular_function(
+        &mut self,
+        def: &ast::FunctionDef,
+        fscope: &Scope,
+        args: &[ast::Expr],
+        input: Option<Frame>,
+        caller: &Scope,
+        span: Span,
+    ) -> Result<Frame, Diagnostic> {
+        let mut scope =
+            self.bind_params(def, fscope, args, input, caller, &Ctx::scalar(caller), span)?;
+        let mut last = None;
+        for st in &def.body {
+            match st {
+                Statement::Let(l) => self.bind_let(l, &mut scope)?,
+                Statement::Expr(e) => last = Some(e),
+                _ => {}
+            }
+        }
+        match last {
+            Some(e) => self.plan_tabular(e, &scope),
+            None => Err(semantic("the function has no body expression", def.span)),
+        }
+    }
+
+    /// Binds a function's parameters to the call's arguments in a new scope derived from the definition's.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn bind_params(
+        &mut self,
+        def: &ast::FunctionDef,
+        fscope: &Scope,
+        args: &[ast::Expr],
+        input: Option<Frame>,
+        caller: &Scope,
+        ctx: &Ctx,
+        span: Span,
+    ) -> Result<Scope, Diagnostic> {
+        let mut scope = fscope.clone();
+        let mut input = input;
+        let mut args_iter = args.iter();
+        for p in &def.params {
+            match &p.ty {
+                ast::ParamType::Tabular(_) => {
+                    if let Some(f) = input.take() {
+                        scope.bind(&p.name.name, Binding::Tabular(f));
+                    } else if let Some(a) = args_iter.next() {
+                        let f = self.plan_tabular(a, caller)?;
+                        scope.bind(&p.name.name, Binding::Tabular(f));
+                    } else {
+                        return Err(semantic(
+                            format!("missing table argument `{}`", p.name.name),
+                            span,
+                        ));
+                    }
+                }
+                ast::ParamType::Scalar(ty) => {
+                    let t = match (args_iter.next(), &p.default) {
+                        (Some(a), _) => self.compile(a, ctx)?,
+                        (None, Some(d)) => self.compile(d, &Ctx::scalar(caller))?,
+                        (None, None) => {
+                            return Err(semantic(
+                                format!("missing argument `{}`", p.name.name),
+                                span,
+                            ));
+                        }
+                    };
+                    let b = match &t.konst {
+                        Some(v) => Binding::Scalar(convert::coerce(v, *ty), *ty),
+                        None => Binding::Expr(t),
+                    };
+                    scope.bind(&p.name.name, b);
+                }
+            }
+        }
+        if args_iter.next().is_some() {
+            return Err(semantic("too many arguments for this function", span));
+        }
+        Ok(scope)
+    }
+
+    fn datatable(
+        &mut self,
+        columns: &[ast::ColumnDecl],
+        values: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> Result<Frame, Diagnostic> {
+        let ncol = columns.len();
+        if ncol == 0 {
+            return Err(semantic("datatable needs at least one column", span));
+        }
+        if !values.len().is_multiple_of(ncol) {
+            return Err(semantic(
+                format!(
+                    "datatable has {} values, not a multiple of its {ncol} columns",
+                    values.len()
+                ),
+                span,
+            ));
+        }
+        let mut cols: Vec<Vec<Value>> = vec![Vec::new(); ncol];
+        for (i, v) in values.iter().enumerate() {
+            let t = self.compile(v, &Ctx::scalar(scope))?;
+            let Some(k) = t.konst else {
+                return Err(semantic("datatable values must be constants", v.span));
+            };
+            cols[i % ncol].push(k);
+        }
+        let schema: Vec<(String, ScalarType)> = columns
+            .iter()
+            .map(|c| (c.name.name.clone(), c.ty))
+            .collect();
+        let series: Vec<Column> = schema
+            .iter()
+            .zip(&cols)
+            .map(|((n, t), vals)| values_column(n, vals, *t))
+            .collect();
+        let df = DataFrame::new(values.len() / ncol, series).map_err(|e| polars_err(e, span))?;
+        Ok(Frame::from_df(df, schema))
+    }
+
+    fn one_row() -> LazyFrame {
+        let c = Column::new("__hb_row".into(), [0i32]);
+        DataFrame::new(1, vec![c]).unwrap_or_default().lazy()
+    }
+
+    fn print(&mut self, items: &[ast::NamedExpr], scope: &Scope) -> Result<Frame, Diagnostic> {
+        let mut exprs = Vec::new();
+        let mut cols: Vec<(String, ScalarType)> = Vec::new();
+        let ctx = Ctx::scalar(scope);
+        for (i, item) in items.iter().enumerate() {
+            let t = self.compile(&item.expr, &ctx)?;
+            let taken: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
+            let name = match item.names.first() {
+                Some(n) => n.name.clone(),
+                None => unique_name(&format!("print_{i}"), &taken),
+            };
+            exprs.push(t.expr.alias(name.as_str()));
+            cols.push((name, t.ty));
+        }
+        Ok(Frame {
+            lf: Self::one_row().select(exprs),
+            cols,
+        })
+    }
+
+    fn range(
+        &mut self,
+        name: &ast::Ident,
+        from: &ast::Expr,
+        to: &ast::Expr,
+        step: &ast::Expr,
+        scope: &Scope,
+    ) -> Result<Frame, Diagnostic> {
+        let ctx = Ctx::scalar(scope);
+        let f = self.compile(from, &ctx)?;
+        let t = self.compile(to, &ctx)?;
+        let s = self.compile(step, &ctx)?;
+        let (Some(fv), Some(tv), Some(sv)) = (f.konst.clone(), t.konst.clone(), s.konst.clone())
+        else {
+            return Err(semantic(
+                "range bounds and step must be constants",
+                from.span.to(step.span),
+            ));
+        };
+        const MAX_ROWS: usize = 10_000_000;
+        let too_many = || {
+            semantic(
+                format!("range would produce more than {MAX_ROWS} rows"),
+                step.span,
+            )
+        };
+        let (vals, ty): (Vec<Value>, ScalarType) = match (&fv, &tv, &sv) {
+            (Value::DateTime(a), Value::DateTime(b), Value::TimeSpan(st))
+            | (Value::TimeSpan(a), Value::TimeSpan(b), Value::TimeSpan(st)) => {
+                if *st == 0 {
+                    return Err(semantic("range step must not be zero", step.span));
+                }
+                let n = if (*b - *a) / *st < 0 {
+                    0
+                } else {
+                    ((*b - *a) / *st) as usize + 1
+                };
+                if n > MAX_ROWS {
+                    return Err(too_many());
+                }
+                let ty = f.ty;
+                (
+                    (0..n)
+                        .map(|i| {
+                            if ty == ScalarType::DateTime {
+                                Value::DateTime(a + i as i64 * st)
+                            } else {
+                                Value::TimeSpan(a + i as i64 * st)
+                            }
+                        })
+                        .collect(),
+                    ty,
+                )
+            }
+            _ if f.ty == ScalarType::Real
+                || t.ty == ScalarType::Real
+                || s.ty == ScalarType::Real =>
+            {
+                let (a, b, st) = (fv.as_f64(), tv.as_f64(), sv.as_f64());
+                let (Some(a), Some(b), Some(st)) = (a, b, st) else {
+                    return Err(semantic(
+                        "range bounds must be numbers, datetimes or timespans",
+                        from.span,
+                    ));
+                };
+                if st == 0.0 {
+                    return Err(semantic("range step must not be zero", step.span));
+                }
+                let n = ((b - a) / st).floor();
+                if n < 0.0 {
+                    (vec![], ScalarType::Real)
+                } else {
+                    if n as usize > MAX_ROWS {
+                        return Err(too_many());
+                    }
+                    (
+                        (0..=n as usize)
+                            .map(|i| Value::Real(a + i as f64 * st))
+                            .collect(),
+                        ScalarType::Real,
+                    )
+                }
+            }
+            _ => {
+                let (Some(a), Some(b), Some(st)) = (fv.as_i64(), tv.as_i64(), sv.as_i64()) else {
+                    return Err(semantic(
+                        "range bounds must be numbers, datetimes or timespans",
+                        from.span,
+                    ));
+                };
+                if st == 0 {
+                    return Err(semantic("range step must not be zero", step.span));
+                }
+                let n = if (b - a) / st < 0 {
+                    0
+                } else {
+                    ((b - a) / st) as usize + 1
+                };
+                if n > MAX_ROWS {
+                    return Err(too_many());
+                }
+                let ty = ScalarType::widest_numeric(f.ty, t.ty).unwrap_or(ScalarType::Long);
+                let ty = if ty == ScalarType::Int {
+                    ScalarType::Int
+                } else {
+                    ScalarType::Long
+                };
+                ((0..n).map(|i| Value::Long(a + i as i64 * st)).collect(), ty)
+            }
+        };
+        let col = values_column(&name.name, &vals, ty);
+        let df = DataFrame::new(vals.len(), vec![col]).map_err(|e| polars_err(e, name.span))?;
+        Ok(Frame::from_df(df, vec![(name.name.clone(), ty)]))
+    }
+
+    /// Applies one operator.
+    pub fn apply_op(
+        &mut self,
+        f: Frame,
+        op: &ast::Operator,
+        scope: &Scope,
+    ) -> Result<Frame, Diagnostic> {
+        let span = op.span;
+        match &op.kind {
+            OpKind::Where(pred) => {
+                let t = self.compile(pred, &Ctx::rows(&f.cols, scope))?;
+                if t.ty != ScalarType::Bool && t.ty != ScalarType::Dynamic {
+                    return Err(semantic(
+                        format!("`where` needs a boolean predicate, this is {}", t.ty),
+                        pred.span,
+                    ));
+                }
+                let e = if t.ty == ScalarType::Dynamic {
+                    super::expr::dynamic_to_bool(t.expr)
+                } else {
+                    t.expr
+                };
+                Ok(Frame {
+                    lf: f.lf.filter(e.fill_null(lit(false))),
+                    cols: f.cols,
+                })
+            }
+            OpKind::Extend(items) => self.extend(f, items, scope),
+            OpKind::Project(items) => self.project(f, items, scope),
+            OpKind::ProjectAway(pats) => {
+                for p in pats {
+                    if !p.name.contains('*') && f.col_type(&p.name).is_none() {
+                        return Err(self.unknown_column(&p.name, p.span, &f));
+                    }
+                }
+                let cols: Vec<(String, ScalarType)> = f
+                    .cols
+                    .iter()
+                    .filter(|(n, _)| !pats.iter().any(|p| wildcard_match(&p.name, n)))
+                    .cloned()
+                    .collect();
+                Ok(select_cols(f.lf, cols))
+            }
+            OpKind::ProjectKeep(pats) => {
+                let cols: Vec<(String, ScalarType)> = f
+                    .cols
+                    .iter()
+                    .filter(|(n, _)| pats.iter().any(|p| wildcard_match(&p.name, n)))
+                    .cloned()
+                    .collect();
+                Ok(select_cols(f.lf, cols))
+            }
+            OpKind::ProjectRename(pairs) => {
+                let mut cols = f.cols.clone();
+                let mut exprs: Vec<Expr> = Vec::new();
+                for (new, old) in pairs {
+                    let Some(i) = cols.iter().position(|(n, _)| *n == old.name) else {
+                        return Err(self.unknown_column(&old.name, old.span, &f));
+                    };
+                    cols[i].0 = new.name.clone();
+                }
+                for ((new, _), (old, _)) in cols.iter().zip(&f.cols) {
+                    exprs.push(col(old.as_str()).alias(new.as_str()));
+                }
+                Ok(Frame {
+                    lf: f.lf.select(exprs),
+                    cols,
+                })
+            }
+            OpKind::ProjectReorder(items) => {
+                let mut ordered: Vec<(String, ScalarType)> = Vec::new();
+                for (pat, order) in items {
+                    let mut matched: Vec<(String, ScalarType)> = f
+                        .cols
+                        .iter()
+                        .filter(|(n, _)| {
+                            wildcard_match(&pat.name, n) && !ordered.iter().any(|(o, _)| o == n)
+                        })
+                        .cloned()
+                        .collect();
+                    if matched.is_empty() && !pat.name.contains('*') {
+                        return Err(self.unknown_column(&pat.name, pat.span, &f));
+                    }
+                    match order {
+                        Some(ast::ReorderOrder::Asc | ast::ReorderOrder::GrannyAsc) => {
+                            matched.sort()
+                        }
+                        Some(ast::ReorderOrder::Desc | ast::ReorderOrder::GrannyDesc) => {
+                            matched.sort();
+                            matched.reverse()
+                        }
+                        None => {}
+                    }
+                    ordered.extend(matched);
+                }
+                for c in &f.cols {
+                    if !ordered.iter().any(|(o, _)| *o == c.0) {
+                        ordered.push(c.clone());
+                    }
+                }
+                Ok(select_cols(f.lf, ordered))
+            }
+            OpKind::Summarize { aggs, by, .. } => self.summarize(f, aggs, by, scope, span),
+            OpKind::Count => Ok(Frame {
+                lf: f.lf.select([len().cast(DataType::Int64).alias("Count")]),
+                cols: vec![("Count".into(), ScalarType::Long)],
+            }),
+            OpKind::Distinct(items) => {
+                if items.len() == 1 && matches!(items[0].kind, ExprKind::Star) {
+                    let names = f.names();
+                    let sel: Vec<PlSmallStr> = names.iter().map(|n| n.as_str().into()).collect();
+                    return Ok(Frame {
+                        lf: f.lf.unique_stable(
+                            Some(Selector::ByName {
+                                names: sel.into(),
+                                strict: true,
+                            }),
+                            UniqueKeepStrategy::First,
+                        ),
+                        cols: f.cols,
+                    });
+                }
+                let named: Vec<ast::NamedExpr> = items
+                    .iter()
+                    .map(|e| ast::NamedExpr {
+                        names: vec![],
+                        expr: e.clone(),
+                        span: e.span,
+                    })
+                    .collect();
+                let p = self.project(f, &named, scope)?;
+                Ok(Frame {
+                    lf: p.lf.unique_stable(None, UniqueKeepStrategy::First),
+                    cols: p.cols,
+                })
+            }
+            OpKind::Take(n) | OpKind::Sample(n) => {
+                let t = self.compile(n, &Ctx::scalar(scope))?;
+                let Some(k) = t.konst.as_ref().and_then(Value::as_i64) else {
+                    return Err(semantic("take needs a constant row count", n.span));
+                };
+                if k < 0 {
+                    return Err(semantic("take needs a row count of 0 or more", n.span));
+                }
+                Ok(Frame {
+                    lf: f.lf.limit(k as IdxSize),
+                    cols: f.cols,
+                })
+            }
+            OpKind::Sort(keys) => self.sort(f, keys, scope),
+            OpKind::Top { n, by } => {
+                let t = self.compile(n, &Ctx::scalar(scope))?;
+                let Some(k) = t.konst.as_ref().and_then(Value::as_i64) else {
+                    return Err(semantic("top needs a constant row count", n.span));
+                };
+                let sorted = self.sort(f, by, scope)?;
+                Ok(Frame {
+                    lf: sorted.lf.limit(k.max(0) as IdxSize),
+                    cols: sorted.cols,
+                })
+            }
+            OpKind::Join {
+                kind, right, on, ..
+            } => {
+                let r = self.plan_tabular(right, scope)?;
+                self.join(
+                    f,
+                    r,
+                    kind.unwrap_or(ast::JoinKind::InnerUnique),
+                    on,
+                    false,
+                    span,
+                )
+            }
+            OpKind::Lookup {
+                kind, right, on, ..
+            } => {
+                let r = self.plan_tabular(right, scope)?;
+                self.join(
+                    f,
+                    r,
+                    kind.unwrap_or(ast::JoinKind::LeftOuter),
+                    on,
+                    true,
+                    span,
+                )
+            }
+            OpKind::Union(spec) => self.union(Some(f), spec, scope),
+            OpKind::MvExpand {
+                legacy,
+                params,
+                items,
+                limit,
+            } => self.mv_expand(f, *legacy, params, items, limit.as_ref(), scope, span),
+            OpKind::Parse {
+                kind,
+                where_,
+                flags,
+                expr,
+                parts,
+            } => self.parse_op(
+                f,
+                *kind,
+                *where_,
+                flags.as_deref(),
+                expr,
+                parts,
+                scope,
+                span,
+            ),
+            OpKind::Serialize(items) => {
+                if items.is_empty() {
+                    Ok(f)
+                } else {
+                    self.extend(f, items, scope)
+                }
+            }
+            OpKind::As(_) => Ok(f),
+            OpKind::GetSchema => {
+                let names: Vec<Value> = f
+                    .cols
+                    .iter()
+                    .map(|(n, _)| Value::String(n.clone()))
+                    .collect();
+                let ords: Vec<Value> = (0..f.cols.len()).map(|i| Value::Int(i as i32)).collect();
+                let dts: Vec<Value> = f
+                    .cols
+                    .iter()
+                    .map(|(_, t)| Value::String(dotnet_type(*t).into()))
+                    .collect();
+                let cts: Vec<Value> = f
+                    .cols
+                    .iter()
+                    .map(|(_, t)| Value::String(t.name().into()))
+                    .collect();
+                let schema = vec![
+                    ("ColumnName".to_string(), ScalarType::String),
+                    ("ColumnOrdinal".to_string(), ScalarType::Int),
+                    ("DataType".to_string(), ScalarType::String),
+                    ("ColumnType".to_string(), ScalarType::String),
+                ];
+                let cols = vec![
+                    values_column("ColumnName", &names, ScalarType::String),
+                    values_column("ColumnOrdinal", &ords, ScalarType::Int),
+                    values_column("DataType", &dts, ScalarType::String),
+                    values_column("ColumnType", &cts, ScalarType::String),
+                ];
+                let df = DataFrame::new(names.len(), cols).map_err(|e| polars_err(e, span))?;
+                Ok(Frame::from_df(df, schema))
+            }
+            OpKind::Invoke { name, args } => match scope.get(&name.name) {
+                Some(Binding::Function(def, fscope)) => {
+                    let (def, fscope) = (def.clone(), fscope.clone());
+                    self.call_tabular_function(&def, &fscope, args, Some(f), scope, span)
+                }
+                _ => Err(diag(
+                    DiagKind::UnknownName,
+                    format!("unknown function `{}`", name.name),
+                    name.span,
+                )),
+            },
+            OpKind::Render { .. } => Ok(f),
+            OpKind::Search(_) => Err(unsupported(
+                "`search` is not supported yet; use `where * has ...`",
+                span,
+            )),
+            OpKind::Evaluate { plugin, .. } => Err(unsupported(
+                format!("the `{}` plugin (evaluate) is not supported", plugin.name),
+                span,
+            )),
+            OpKind::Unsupported { name } => {
+                Err(unsupported(format!("{name} is not supported"), span))
+            }
+        }
+    }
+
+    pub(crate) fn unknown_column(&self, name: &str, span: Span, f: &Frame) -> Diagnostic {
+        let names = f.names();
+        let near = nearest(name, names.iter().map(String::as_str), 3);
+        let mut d = diag(
+            DiagKind::UnknownName,
+            format!("unknown column `{name}`"),
+            span,
+        );
+        if !near.is_empty() {
+            d = d.with_help(format!(
+                "did you mean {}?",
+                near.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        d
+    }
+
+    fn extend(
+        &mut self,
+        f: Frame,
+        items: &[ast::NamedExpr],
+        scope: &Scope,
+    ) -> Result<Frame, Diagnostic> {
+        let mut cols = f.cols.clone();
+        let mut lf = f.lf;
+        for item in items {
+            // Each item sees the columns the previous ones made.
+            let t = self.compile(&item.expr, &Ctx::rows(&cols, scope))?;
+            let outs = self.output_names(item, &t, &cols, true)?;
+            let mut exprs = Vec::new();
+            for (name, e, ty) in outs {
+                exprs.push(e.alias(name.as_str()));
+                match cols.iter().position(|(n, _)| *n == name) {
+                    Some(i) => cols[i].1 = ty,
+                    None => cols.push((name, ty)),
+                }
+            }
+            lf = lf.with_columns(exprs);
+        }
+        Ok(Frame { lf, cols })
+    }
+
+    /// The output columns of one `name = expr` item. Tuple names take a dynamic array apart (`(a, b) =
+    /// split(...)`) only for arg_max-like aggregates, handled by summarize; elsewhere one name.
+    fn output_names(
+        &mut self,
+        item: &ast::NamedExpr,
+        t: &Typed,
+        cols: &[(String, ScalarType)],
+        extend: bool,
+    ) -> Result<Vec<(String, Expr, ScalarType)>, Diagnostic> {
+        if item.names.len() > 1 {
+            return Err(unsupported(
+                "tuple assignment is only supported for arg_max/arg_min",
+                item.span,
+            ));
+        }
+        let taken: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
+        let name = match item.names.first() {
+            Some(n) => n.name.clone(),
+            None => match &t.name {
+                Some(n) if extend => n.clone(),
+                Some(n) => n.clone(),
+                None => default_column_name(&taken),
+            },
+        };
+        Ok(vec![(name, t.expr.clone(), t.ty)])
+    }
+
+    fn project(
+        &mut self,
+        f: Frame,
+        items: &[ast::NamedExpr],
+        scope: &Scope,
+    ) -> Result<Frame, Diagnostic> {
+        let mut out: Vec<(String, ScalarType)> = Vec::new();
+        let mut exprs = Vec::new();
+        for item in items {
+            if matches!(item.expr.kind, ExprKind::Star) {
+                for c in &f.cols {
+                    exprs.push(col(c.0.as_str()));
+                    out.push(c.clone());
+                }
+                continue;
+            }
+            if let ExprKind::Ident(id) = &item.expr.kind
+                && id.name.contains('*')
+                && item.names.is_empty()
+            {
+                for c in f.cols.iter().filter(|(n, _)| wildcard_match(&id.name, n)) {
+                    exprs.push(col(c.0.as_str()));
+                    out.push(c.clone());
+                }
+                continue;
+            }
+            let t = self.compile(&item.expr, &Ctx::rows(&f.cols, scope))?;
+            let taken: Vec<(String, ScalarType)> = out.clone();
+            for (name, e, ty) in self.output_names(item, &t, &taken, false)? {
+                if out.iter().any(|(n, _)| *n == name) {
+                    return Err(semantic(
+                        format!("column `{name}` is projected twice"),
+                        item.span,
+                    ));
+                }
+                exprs.push(e.alias(name.as_str()));
+                out.push((name, ty));
+            }
+        }
+        Ok(Frame {
+            lf: f.lf.select(exprs),
+            cols: out,
+        })
+    }
+
+    fn sort(
+        &mut self,
+        f: Frame,
+        keys: &[ast::SortKey],
+        scope: &Scope,
+    ) -> Result<Frame, Diagnostic> {
+        let mut exprs = Vec::new();
+        let mut desc = Vec::new();
+        let mut nulls_last = Vec::new();
+        for k in keys {
+            let t = self.compile(&k.expr, &Ctx::rows(&f.cols, scope))?;
+            let d = !matches!(k.order, Some(ast::SortOrder::Asc));
+            let nl = match k.nulls {
+                Some(ast::NullsOrder::Last) => true,
+                Some(ast::NullsOrder::First) => false,
+                None => d,
+            };
+            exprs.push(t.expr);
+            desc.push(d);
+            nulls_last.push(nl);
+        }
+        let opts = SortMultipleOptions::default()
+            .with_order_descending_multi(desc)
+            .with_nulls_last_multi(nulls_last)
+            .with_maintain_order(true);
+        Ok(Frame {
+            lf: f.lf.sort_by_exprs(exprs, opts),
+            cols: f.cols,
+        })
+    }
+
+    fn join(
+        &mut self,
+        left: Frame,
+        right: Frame,
+        kind: ast::JoinKind,
+        on: &[ast::JoinCond],
+        lookup: bool,
+        span: Span,
+    ) -> Result<Frame, Diagnostic> {
+        use ast::JoinKind as K;
+        if on.is_empty() {
+            return Err(semantic("join needs `on` keys", span));
+        }
+        let mut lkeys = Vec::new();
+        let mut rkeys = Vec::new();
+        for c in on {
+            let (l, r) = match c {
+                ast::JoinCond::Same(id) => (id, id),
+                ast::JoinCond::Pair { left, right } => (left, right),
+            };
+            let lt = left
+                .col_type(&l.name)
+                .ok_or_else(|| self.unknown_column(&l.name, l.span, &left))?;
+            let rt = right
+                .col_type(&r.name)
+                .ok_or_else(|| self.unknown_column(&r.name, r.span, &right))?;
+            lkeys.push((l.name.clone(), lt));
+            rkeys.push((r.name.clone(), rt));
+        }
+        // Semi and anti joins keep one side's columns only.
+        let (how, swap) = match kind {
+            K::LeftSemi => (Some(JoinType::Semi), false),
+            K::LeftAnti => (Some(JoinType::Anti), false),
+            K::RightSemi => (Some(JoinType::Semi), true),
+            K::RightAnti => (Some(JoinType::Anti), true),
+            _ => (None, false),
+        };
+        let key_exprs =
+            |keys: &[(String, ScalarType)], other: &[(String, ScalarType)]| -> Vec<Expr> {
+                keys.iter()
+                    .zip(other)
+                    .map(|((n, t), (_, o))| {
+                        let e = col(n.as_str());
+                        if t != o && t.is_numeric() && o.is_numeric() {
+                            e.cast(DataType::Float64)
+                        } else {
+                            e
+                        }
+                    })
+                    .collect()
+            };
+        if let Some(how) = how {
+            let (a, b, ak, bk) = if swap {
+                (right, left, rkeys, lkeys)
+            } else {
+                (left, right, lkeys, rkeys)
+            };
+            let args = JoinArgs {
+                nulls_equal: true,
+                ..JoinArgs::new(how)
+            };
+            let lf =
+                a.lf.join(b.lf, key_exprs(&ak, &bk), key_exprs(&bk, &ak), args);
+            return Ok(Frame { lf, cols: a.cols });
+        }
+        // Rename clashing right columns: Key -> Key1 (lookup drops the right key columns instead).
+        let left_names = left.names();
+        let mut taken = left_names.clone();
+        let mut rsel = Vec::new();
+        let mut rcols = Vec::new();
+        // the right key columns under their (possibly renamed) names in the joined frame
+        let mut rkey_names: Vec<String> = Vec::new();
+        for (n, t) in &right.cols {
+            let is_key = rkeys.iter().any(|(k, _)| k == n);
+            if lookup && is_key {
+                // lookup keeps the key columns once, from the left
+                let tmp = format!("__hb_rk_{n}");
+                rsel.push(col(n.as_str()).alias(tmp.as_str()));
+                continue;
+            }
+            let new = unique_name(n, &taken);
+            taken.push(new.clone());
+            rsel.push(col(n.as_str()).alias(new.as_str()));
+            rcols.push((new, *t));
+        }
+        for (k, _) in &rkeys {
+            if lookup {
+                rkey_names.push(format!("__hb_rk_{k}"));
+            } else {
+                let idx = right.cols.iter().position(|(n, _)| n == k).unwrap_or(0);
+                rkey_names.push(rcols[idx].0.clone());
+            }
+        }
+        let rlf = right.lf.select(rsel);
+        let mut llf = left.lf;
+        if kind == K::InnerUnique {
+            let names: Vec<PlSmallStr> = lkeys.iter().map(|(n, _)| n.as_str().into()).collect();
+            llf = llf.unique_stable(
+                Some(Selector::ByName {
+                    names: names.into(),
+                    strict: true,
+                }),
+                UniqueKeepStrategy::First,
+            );
+        }
+        let jt = match kind {
+            K::InnerUnique | K::Inner => JoinType::Inner,
+            K::LeftOuter => JoinType::Left,
+            K::RightOuter => JoinType::Right,
+            K::FullOuter => JoinType::Full,
+            _ => JoinType::Inner,
+        };
+        let args = JoinArgs {
+            nulls_equal: true,
+            coalesce: JoinCoalesce::KeepColumns,
+            maintain_order: MaintainOrderJoin::Left,
+            ..JoinArgs::new(jt)
+        };
+        let lk: Vec<Expr> = key_exprs(&lkeys, &rkeys);
+        let rk: Vec<Expr> = rkeys
+            .iter()
+            .zip(&rkey_names)
+            .zip(&lkeys)
+            .map(|(((_, t), n), (_, o))| {
+                let e = col(n.as_str());
+                if t != o && t.is_numeric() && o.is_numeric() {
+                    e.cast(DataType::Float64)
+                } else {
+                    e
+                }
+            })
+            .collect();
+        let mut lf = llf.join(rlf, lk, rk, args);
+        let mut cols = left.cols.clone();
+        cols.extend(rcols.iter().cloned());
+        // Strings are never null: unmatched cells of outer joins become "".
+        let fills: Vec<Expr> = cols
+            .iter()
+            .filter(|(_, t)| *t == ScalarType::String)
+            .map(|(n, _)| col(n.as_str()).fill_null(lit("")))
+            .collect();
+        let sel: Vec<Expr> = cols.iter().map(|(n, _)| col(n.as_str())).collect();
+        if !fills.is_empty() {
+            lf = lf.with_columns(fills);
+        }
+        Ok(Frame {
+            lf: lf.select(sel),
+            cols,
+        })
+    }
+
+    fn union(
+        &mut self,
+        first: Option<Frame>,
+        spec: &ast::UnionSpec,
+        scope: &Scope,
+    ) -> Result<Frame, Diagnostic> {
+        let mut kind_inner = false;
+        let mut withsource: Option<String> = None;
+        for p in &spec.params {
+            let v = match &p.value.kind {
+                ExprKind::Ident(id) => id.name.clone(),
+                _ => {
+                    let t = self.compile(&p.value, &Ctx::scalar(scope))?;
+                    t.konst.map(|v| v.to_kql_string()).unwrap_or_default()
+                }
+            };
+            match p.name.name.as_str() {
+                "kind" => kind_inner = v == "inner",
+                "withsource" => withsource = Some(v),
+                "isfuzzy" => {}
+                other => {
+                    return Err(unsupported(
+                        format!("union option `{other}` is not supported"),
+                        p.span,
+                    ));
+                }
+            }
+        }
+        let mut legs: Vec<(String, Frame)> = Vec::new();
+        let mut arg_i = 0;
+        if let Some(f) = first {
+            legs.push((format!("union_arg{arg_i}"), f));
+            arg_i += 1;
+        }
+        for leg in &spec.legs {
+            match &leg.kind {
+                ExprKind::Ident(id) if id.name.contains('*') => {
+                    let mut names: Vec<String> = self
+                        .tables
+                        .table_names()
+                        .into_iter()
+                        .filter(|t| wildcard_match(&id.name, t))
+                        .collect();
+                    names.sort();
+                    for n in names {
+                        let f = self.table(&n, id.span, scope)?;
+                        legs.push((n, f));
+                    }
+                }
+                ExprKind::Ident(id) => {
+                    let label = match scope.get(&id.name) {
+                        Some(Binding::Tabular(_)) => {
+                            let l = format!("union_arg{arg_i}");
+                            arg_i += 1;
+                            l
+                        }
+                        _ => id.name.clone(),
+                    };
+                    let f = self.plan_tabular(leg, scope)?;
+                    legs.push((label, f));
+                }
+                _ => {
+                    let f = self.plan_tabular(leg, scope)?;
+                    legs.push((format!("union_arg{arg_i}"), f));
+                    arg_i += 1;
+                }
+            }
+        }
+        if legs.is_empty() {
+            return Err(semantic("union matched no tables", spec.span));
+        }
+        // The union schema: every (name, type); a name with two types gets one column per type (x_long, x_string).
+        let mut seen: Vec<(String, ScalarType)> = Vec::new();
+        for (_, f) in &legs {
+            for c in &f.cols {
+                if !seen.contains(c) {
+                    seen.push(c.clone());
+                }
+            }
+        }
+        if kind_inner {
+            seen.retain(|c| legs.iter().all(|(_, f)| f.cols.contains(c)));
+        }
+        let mut out_cols: Vec<(String, ScalarType, String)> = Vec::new(); // (source name, type, output name)
+        for (n, t) in &seen {
+            let multi = seen.iter().filter(|(m, _)| m == n).count() > 1;
+            let out = if multi {
+                format!("{n}_{}", t.name())
+            } else {
+                n.clone()
+            };
+            out_cols.push((n.clone(), *t, out));
+        }
+        let mut lfs = Vec::new();
+        for (label, f) in legs {
+            let mut sel = Vec::new();
+            if let Some(ws) = &withsource {
+                sel.push(lit(label.clone()).alias(ws.as_str()));
+            }
+            for (n, t, out) in &out_cols {
+                if f.cols.iter().any(|(m, u)| m == n && u == t) {
+                    sel.push(col(n.as_str()).alias(out.as_str()));
+                } else {
+                    sel.push(lit_value(&Value::null_of(*t), *t).alias(out.as_str()));
+                }
+            }
+            lfs.push(f.lf.select(sel));
+        }
+        let lf = concat(lfs, UnionArgs::default()).map_err(|e| polars_err(e, spec.span))?;
+        let mut cols: Vec<(String, ScalarType)> = Vec::new();
+        if let Some(ws) = withsource {
+            cols.push((ws, ScalarType::String));
+        }
+        cols.extend(out_cols.into_iter().map(|(_, t, o)| (o, t)));
+        Ok(Frame { lf, cols })
+    }
+}
+
+/// Selects columns by name.
+pub(crate) fn select_cols(lf: LazyFrame, cols: Vec<(String, ScalarType)>) -> Frame {
+    let sel: Vec<Expr> = cols.iter().map(|(n, _)| col(n.as_str())).collect();
+    Frame {
+        lf: lf.select(sel),
+        cols,
+    }
+}
+
+/// The .NET type names `getschema` prints.
+fn dotnet_type(t: ScalarType) -> &'static str {
+    match t {
+        ScalarType::Bool => "System.SByte",
+        ScalarType::Int => "System.Int32",
+        ScalarType::Long => "System.Int64",
+        ScalarType::Real => "System.Double",
+        ScalarType::Decimal => "System.Data.SqlTypes.SqlDecimal",
+        ScalarType::String => "System.String",
+        ScalarType::DateTime => "System.DateTime",
+        ScalarType::TimeSpan => "System.TimeSpan",
+        ScalarType::Dynamic => "System.Object",
+        ScalarType::Guid => "System.Guid",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("Device*", "DeviceEvents"));
+        assert!(wildcard_match("*Events", "DeviceEvents"));
+        assert!(!wildcard_match("Device*", "EmailEvents"));
+        assert!(wildcard_match("D*E*s", "DeviceEvents"));
+        assert_eq!(unique_name("Key", &["Key".into(), "Key1".into()]), "Key2");
+    }
+}
