@@ -94,6 +94,8 @@ pub fn run(a: &QueryArgs) -> u8 {
         }
         Err(d) => {
             eprintln!("{}", d.render(&source, &origin, 1, super::use_color()));
+            // one line last, for scripts that read the tail of stderr
+            eprintln!("huntbench: {}", output::sanitize(&d.message));
             super::EXIT_FAILED
         }
     }

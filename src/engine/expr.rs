@@ -1035,6 +1035,10 @@ impl Planner<'_> {
                 return self.compile(&args[1], ctx);
             }
             "pack_all" => {
+                let ignore_empty = match args.first() {
+                    Some(a) => matches!(self.compile(a, ctx)?.konst, Some(Value::Bool(true))),
+                    None => false,
+                };
                 let mut targs = Vec::new();
                 let names: Vec<String> = ctx.cols.iter().map(|(n, _)| n.clone()).collect();
                 for (n, t) in ctx.cols {
@@ -1052,6 +1056,11 @@ impl Planner<'_> {
                     Arc::new(move |v: &[Value]| {
                         let mut m = serde_json::Map::new();
                         for (k, x) in names.iter().zip(v) {
+                            if ignore_empty
+                                && (x.is_null() || matches!(x, Value::String(s) if s.is_empty()))
+                            {
+                                continue;
+                            }
                             m.insert(k.clone(), x.to_dynamic());
                         }
                         Value::Dynamic(serde_json::Value::Object(m))

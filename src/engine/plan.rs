@@ -311,6 +311,36 @@ impl<'a> Planner<'a> {
     pub fn plan_tabular(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Frame, Diagnostic> {
         match &e.kind {
             ExprKind::Pipe { input, op } => {
+                // `join kind=innerunique ... | where P` with P over left columns only: the real engine filters
+                // the left side before it de-duplicates (join-innerunique.md), so do the same.
+                if let OpKind::Where(pred) = &op.kind
+                    && let ExprKind::Pipe {
+                        input: jin,
+                        op: jop,
+                    } = &input.kind
+                    && let OpKind::Join {
+                        kind, right, on, ..
+                    } = &jop.kind
+                    && kind.unwrap_or(ast::JoinKind::InnerUnique) == ast::JoinKind::InnerUnique
+                {
+                    let left = self.plan_tabular(jin, scope)?;
+                    let mut names = Vec::new();
+                    idents_of(pred, &mut names);
+                    if !names.is_empty() && names.iter().all(|n| left.col_type(n).is_some()) {
+                        let where_op = ast::Operator {
+                            kind: op.kind.clone(),
+                            span: op.span,
+                        };
+                        let left = self.apply_op(left, &where_op, scope)?;
+                        let r = self.plan_tabular(right, scope)?;
+                        return self.join(left, r, ast::JoinKind::InnerUnique, on, false, jop.span);
+                    }
+                }
+                if let OpKind::Union(spec) = &op.kind {
+                    let label = as_label(input);
+                    let f = self.plan_tabular(input, scope)?;
+                    return self.union(Some((f, label)), spec, scope);
+                }
                 let f = self.plan_tabular(input, scope)?;
                 self.apply_op(f, op, scope)
             }
@@ -544,10 +574,8 @@ impl<'a> Planner<'a> {
             exprs.push(t.expr.alias(name.as_str()));
             cols.push((name, t.ty));
         }
-        Ok(Frame {
-            lf: Self::one_row().select(exprs),
-            cols,
-        })
+        // with_columns, not select: a select of literals alone is one row whatever the input
+        Ok(select_cols(Self::one_row().with_columns(exprs), cols))
     }
 
     fn range(
@@ -852,7 +880,7 @@ impl<'a> Planner<'a> {
                     span,
                 )
             }
-            OpKind::Union(spec) => self.union(Some(f), spec, scope),
+            OpKind::Union(spec) => self.union(Some((f, None)), spec, scope),
             OpKind::MvExpand {
                 legacy,
                 params,
@@ -1052,8 +1080,17 @@ impl<'a> Planner<'a> {
                 out.push((name, ty));
             }
         }
+        // Computed columns go through with_columns under temporary names (a select of literals alone would
+        // be one row whatever the input), then one select picks and names them.
+        let mut computed = Vec::new();
+        let mut sel = Vec::new();
+        for (i, (e, (name, _))) in exprs.into_iter().zip(&out).enumerate() {
+            let tmp = format!("__hb_proj_{i}");
+            computed.push(e.alias(tmp.as_str()));
+            sel.push(col(tmp.as_str()).alias(name.as_str()));
+        }
         Ok(Frame {
-            lf: f.lf.select(exprs),
+            lf: f.lf.with_columns(computed).select(sel),
             cols: out,
         })
     }
@@ -1242,7 +1279,7 @@ impl<'a> Planner<'a> {
 
     fn union(
         &mut self,
-        first: Option<Frame>,
+        first: Option<(Frame, Option<String>)>,
         spec: &ast::UnionSpec,
         scope: &Scope,
     ) -> Result<Frame, Diagnostic> {
@@ -1270,8 +1307,8 @@ impl<'a> Planner<'a> {
         }
         let mut legs: Vec<(String, Frame)> = Vec::new();
         let mut arg_i = 0;
-        if let Some(f) = first {
-            legs.push((format!("union_arg{arg_i}"), f));
+        if let Some((f, label)) = first {
+            legs.push((label.unwrap_or_else(|| format!("union_arg{arg_i}")), f));
             arg_i += 1;
         }
         for leg in &spec.legs {
@@ -1303,8 +1340,11 @@ impl<'a> Planner<'a> {
                 }
                 _ => {
                     let f = self.plan_tabular(leg, scope)?;
-                    legs.push((format!("union_arg{arg_i}"), f));
-                    arg_i += 1;
+                    let label = as_label(leg).unwrap_or_else(|| {
+                        arg_i += 1;
+                        format!("union_arg{}", arg_i - 1)
+                    });
+                    legs.push((label, f));
                 }
             }
         }
@@ -1355,6 +1395,49 @@ impl<'a> Planner<'a> {
         }
         cols.extend(out_cols.into_iter().map(|(_, t, o)| (o, t)));
         Ok(Frame { lf, cols })
+    }
+}
+
+/// The name given by a trailing `| as Name`, for `union withsource`.
+fn as_label(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Paren(x) => as_label(x),
+        ExprKind::Pipe { op, .. } => match &op.kind {
+            OpKind::As(id) => Some(id.name.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The identifiers a scalar expression refers to (not function names).
+pub(crate) fn idents_of(e: &ast::Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        ExprKind::Ident(id) => out.push(id.name.clone()),
+        ExprKind::Binary { left, right, .. } => {
+            idents_of(left, out);
+            idents_of(right, out);
+        }
+        ExprKind::Unary { expr, .. } | ExprKind::Paren(expr) | ExprKind::Member { expr, .. } => {
+            idents_of(expr, out)
+        }
+        ExprKind::Index { expr, index } => {
+            idents_of(expr, out);
+            idents_of(index, out);
+        }
+        ExprKind::Call { args, .. } => args.iter().for_each(|a| idents_of(a, out)),
+        ExprKind::ListOp { expr, items, .. } => {
+            idents_of(expr, out);
+            items.iter().for_each(|a| idents_of(a, out));
+        }
+        ExprKind::Between {
+            expr, low, high, ..
+        } => {
+            idents_of(expr, out);
+            idents_of(low, out);
+            idents_of(high, out);
+        }
+        _ => {}
     }
 }
 

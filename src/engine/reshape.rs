@@ -267,14 +267,18 @@ impl Planner<'_> {
                 ParsePart::Column { name, ty } => {
                     let ty = ty.unwrap_or(ScalarType::String);
                     let last = Some(i) == last_col && i + 1 == n_parts;
-                    let g = match ty {
-                        ScalarType::Long | ScalarType::Int if kind != ParseKind::Regex => {
-                            r"(\-?\d+)"
+                    // Named groups: a regex-kind pattern may hold groups of its own. In regex mode string
+                    // columns are greedy (parse-operator-04); in simple mode lazy, but the last one takes the
+                    // rest of the text.
+                    let body = match ty {
+                        ScalarType::Long | ScalarType::Int => r"\-?\d+",
+                        ScalarType::Real | ScalarType::Decimal => {
+                            r"\-?\d+(?:\.\d*)?(?:[eE][\-+]?\d+)?"
                         }
-                        _ if last && kind != ParseKind::Regex => "(.*)",
-                        _ => "(.*?)",
+                        _ if kind == ParseKind::Regex || last => ".*",
+                        _ => ".*?",
                     };
-                    re.push_str(g);
+                    re.push_str(&format!("(?P<hbc{}>{body})", outs.len()));
                     outs.push((name.name.clone(), ty));
                 }
             }
@@ -307,13 +311,13 @@ impl Planner<'_> {
                     if !relaxed {
                         // strict: every typed capture must convert, or the whole row is null
                         for (j, t) in types2.iter().enumerate() {
-                            let c = caps.get(j + 1).map_or("", |m| m.as_str());
+                            let c = caps.name(&format!("hbc{j}")).map_or("", |m| m.as_str());
                             if convert_capture(c, *t).is_none() {
                                 return Value::null_of(ty);
                             }
                         }
                     }
-                    let c = caps.get(k + 1).map_or("", |m| m.as_str());
+                    let c = caps.name(&format!("hbc{k}")).map_or("", |m| m.as_str());
                     convert_capture(c, ty).unwrap_or_else(|| Value::null_of(ty))
                 }),
             );
@@ -335,7 +339,11 @@ impl Planner<'_> {
                         return Value::Bool(false);
                     };
                     Value::Bool(types2.iter().enumerate().all(|(j, t)| {
-                        convert_capture(caps.get(j + 1).map_or("", |m| m.as_str()), *t).is_some()
+                        convert_capture(
+                            caps.name(&format!("hbc{j}")).map_or("", |m| m.as_str()),
+                            *t,
+                        )
+                        .is_some()
                     }))
                 }),
             );

@@ -249,13 +249,17 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         "%Y/%m/%d %H:%M:%S%.f",
         "%Y/%m/%d %H:%M",
         "%Y%m%d %H:%M:%S%.f",
+        // US forms, as Kusto's todatetime() reads them (parse-operator-01)
+        "%m/%d/%Y %H:%M:%S%.f",
+        "%m/%d/%Y %H:%M",
+        "%m/%d/%Y %I:%M:%S %p",
     ];
     for f in fmts {
         if let Ok(dt) = NaiveDateTime::parse_from_str(body, f) {
             return Some(naive_to_ticks(&dt) - offset_secs * TICKS_PER_SECOND);
         }
     }
-    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
+    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%m/%d/%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(body, f) {
             return Some(naive_to_ticks(&d.and_hms_opt(0, 0, 0)?) - offset_secs * TICKS_PER_SECOND);
         }
