@@ -11,7 +11,7 @@ use crate::kql::diag::nearest;
 use crate::kql::{DiagKind, Diagnostic, ScalarType, Span};
 
 use super::convert::{coerce, column_values, lit_value, values_column};
-use super::functions::{self, ArgInfo, Naming};
+use super::functions::{self, ArgInfo};
 use super::has::{self, HasMatcher, SubstrKind, TermMatch};
 use super::ops;
 use super::plan::{Binding, Planner, Scope, diag, semantic, unsupported};
@@ -1124,16 +1124,14 @@ impl Planner<'_> {
             })
             .collect();
         let prepared = functions::prepare(def, &infos).map_err(|m| semantic(m, span))?;
-        let first_name = targs.first().and_then(|t| t.name.clone());
+        let arg_names: Vec<Option<String>> = targs.iter().map(|t| t.name.clone()).collect();
         let res = if targs.is_empty() {
             Typed::constant((prepared.eval)(&[]), prepared.ty)
         } else {
             rowwise(targs, prepared.ty, prepared.eval)
         };
-        let name = match def.naming {
-            Naming::FirstArg => first_name,
-            Naming::Default => None,
-        };
+        let refs: Vec<Option<&str>> = arg_names.iter().map(|n| n.as_deref()).collect();
+        let name = def.naming.column_name(def.name, &refs);
         Ok(res.with_name(name))
     }
 

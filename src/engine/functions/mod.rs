@@ -8,6 +8,9 @@
 //!
 //! A row function never panics: a value it cannot handle gives the KQL answer for that case (usually null,
 //! or `""` for strings).
+//!
+//! Where the real engine's behaviour is not known for an input *type* (e.g. `todatetime()` of a number), the
+//! function refuses at prepare time with an "unsupported" message rather than guessing an answer.
 
 use std::sync::Arc;
 
@@ -15,7 +18,18 @@ use crate::kql::ScalarType;
 
 use super::value::Value;
 
+mod convert;
+mod datetime;
+mod dynamic;
+mod encode;
+mod ip;
+mod logic;
+mod math;
+mod parse;
 mod string;
+mod util;
+
+pub use util::kql_tostring;
 
 /// What the planner knows of an argument when it prepares a call.
 #[derive(Clone, Debug)]
@@ -41,6 +55,14 @@ impl ArgInfo {
             ty,
             constant: Some(v),
             is_type: false,
+        }
+    }
+    /// A `typeof(T)` argument.
+    pub fn type_of(ty: ScalarType) -> Self {
+        ArgInfo {
+            ty: ScalarType::String,
+            constant: Some(Value::String(ty.name().to_string())),
+            is_type: true,
         }
     }
     /// The type named by a `typeof(T)` argument.
@@ -80,13 +102,46 @@ impl Prepared {
     }
 }
 
-/// How an unnamed call is named in `extend`/`project`/`summarize by` (Kusto's binder rules).
+/// How an unnamed call is named in `extend`/`project`/`summarize by` (Kusto's binder rules, the
+/// `ResultNameKind` of each function in Kusto.Language's `Functions.cs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Naming {
     /// `Column1`, `Column2`, ... (strcat, tolower, iff, ...)
     Default,
     /// The first argument's name (tostring(x) -> x, bin(Timestamp, 1h) -> Timestamp, ...)
     FirstArg,
+    /// The function's name and the first argument's name: `strlen(x)` -> `strlen_x`.
+    NameAndFirstArg,
+    /// A fixed prefix and the first argument's name: `gettype(x)` -> `type_x`.
+    PrefixAndFirstArg(&'static str),
+    /// The first argument's name when it is the only argument (`make_datetime(x)` -> `x`), else the default.
+    OnlyArg,
+    /// `<first arg>_sorted`, or `array0_sorted` for an unnamed argument: `array_sort_asc`/`_desc` return one
+    /// column per sorted array ([P] Functions.cs `GetArraySortResult`; [E] array-sort-asc-function-00).
+    ArraySorted,
+}
+
+impl Naming {
+    /// The column name of an unnamed call of `fn_name`, given the names the planner infers for its arguments
+    /// (`None` for an argument without a name, such as a literal or an operator expression). `None` means
+    /// "use the default name" (`Column1`, ... or `print_0`, ...).
+    pub fn column_name(self, fn_name: &str, arg_names: &[Option<&str>]) -> Option<String> {
+        let first = arg_names.first().copied().flatten();
+        match self {
+            Naming::Default => None,
+            Naming::FirstArg => first.map(str::to_string),
+            Naming::NameAndFirstArg => first.map(|a| format!("{fn_name}_{a}")),
+            Naming::PrefixAndFirstArg(p) => first.map(|a| format!("{p}_{a}")),
+            Naming::ArraySorted => Some(format!("{}_sorted", first.unwrap_or("array0"))),
+            Naming::OnlyArg => {
+                if arg_names.len() == 1 {
+                    first.map(str::to_string)
+                } else {
+                    None
+                }
+            }
+        }
+    }
 }
 
 /// Preparation error: the message names the problem with the arguments ("format_datetime expects a constant
@@ -103,10 +158,47 @@ pub struct FnDef {
 
 /// All functions, by canonical name, then aliases (`iif` -> `iff`, `parsejson` -> `parse_json`, ...).
 fn registry() -> impl Iterator<Item = &'static FnDef> {
-    string::FUNCTIONS.iter()
+    string::FUNCTIONS
+        .iter()
+        .chain(convert::FUNCTIONS)
+        .chain(logic::FUNCTIONS)
+        .chain(encode::FUNCTIONS)
+        .chain(parse::FUNCTIONS)
+        .chain(datetime::FUNCTIONS)
+        .chain(math::FUNCTIONS)
+        .chain(dynamic::FUNCTIONS)
+        .chain(ip::FUNCTIONS)
 }
 
-const ALIASES: &[(&str, &str)] = &[];
+/// Legacy and alternative names. Each alias has the same semantics and naming as its target in Kusto.
+const ALIASES: &[(&str, &str)] = &[
+    ("iif", "iff"),
+    ("toboolean", "tobool"),
+    ("todouble", "toreal"),
+    ("todynamic", "parse_json"),
+    ("toobject", "parse_json"),
+    ("parsejson", "parse_json"),
+    ("totime", "totimespan"),
+    ("extractjson", "extract_json"),
+    ("extractall", "extract_all"),
+    ("notempty", "isnotempty"),
+    ("notnull", "isnotnull"),
+    ("pack", "bag_pack"),
+    ("pack_dictionary", "bag_pack"),
+    ("base64_encodestring", "base64_encode_tostring"),
+    ("base64_decodestring", "base64_decode_tostring"),
+    ("array_iif", "array_iff"),
+    ("array_strcat", "strcat_array"),
+    ("arraylength", "array_length"),
+    ("make_string", "unicode_codepoints_to_string"),
+    ("to_utf8", "unicode_codepoints_from_string"),
+    ("floor", "bin"),
+    ("parseurl", "parse_url"),
+    ("parseurlquery", "parse_urlquery"),
+    ("datepart", "datetime_part"),
+    ("weekofyear", "week_of_year"),
+    ("getmonth", "monthofyear"),
+];
 
 /// The function named `name` (case-sensitive, as KQL is), following legacy aliases.
 pub fn lookup(name: &str) -> Option<&'static FnDef> {
@@ -154,4 +246,69 @@ pub fn call_const(name: &str, args: &[Value]) -> Result<Value, String> {
         .collect();
     let p = prepare(def, &infos)?;
     Ok((p.eval)(args))
+}
+
+/// Like [`call_const`], with the argument infos given (typed nulls, `typeof(T)` arguments). The values passed
+/// to the row function are the constants of the infos (`Value::Null` where there is none).
+pub fn call_with(name: &str, infos: &[ArgInfo]) -> Result<(ScalarType, Value), String> {
+    let def = lookup(name).ok_or_else(|| format!("unknown function {name}"))?;
+    let p = prepare(def, infos)?;
+    let values: Vec<Value> = infos
+        .iter()
+        .map(|i| i.constant.clone().unwrap_or(Value::Null))
+        .collect();
+    Ok((p.ty, (p.eval)(&values)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_resolves_and_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for f in registry() {
+            assert!(seen.insert(f.name), "duplicate function {}", f.name);
+            assert!(f.min_args <= f.max_args, "{}", f.name);
+        }
+        for (alias, target) in ALIASES {
+            assert!(
+                lookup(target).is_some(),
+                "alias {alias} -> missing {target}"
+            );
+            assert!(!seen.contains(alias), "alias {alias} shadows a function");
+        }
+    }
+
+    #[test]
+    fn naming_rules() {
+        // [P] Functions.cs: strlen is NameAndFirstArgument, gettype PrefixAndFirstArgument("type"),
+        // make_datetime OnlyArgument.
+        assert_eq!(
+            Naming::NameAndFirstArg.column_name("strlen", &[Some("Name")]),
+            Some("strlen_Name".into())
+        );
+        assert_eq!(
+            Naming::PrefixAndFirstArg("type").column_name("gettype", &[Some("x")]),
+            Some("type_x".into())
+        );
+        assert_eq!(
+            Naming::OnlyArg.column_name("make_datetime", &[Some("d")]),
+            Some("d".into())
+        );
+        assert_eq!(
+            Naming::OnlyArg.column_name("make_datetime", &[Some("y"), Some("m"), Some("d")]),
+            None
+        );
+        assert_eq!(Naming::FirstArg.column_name("tostring", &[None]), None);
+        assert_eq!(lookup("tostring").map(|f| f.naming), Some(Naming::FirstArg));
+        assert_eq!(lookup("strcat").map(|f| f.naming), Some(Naming::Default));
+        assert_eq!(lookup("floor").map(|f| f.name), Some("bin"));
+    }
+
+    #[test]
+    fn argument_count_is_checked() {
+        let e = call_const("strlen", &[]).unwrap_err();
+        assert!(e.contains("takes 1 argument"), "{e}");
+    }
 }
