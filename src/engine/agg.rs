@@ -313,13 +313,18 @@ impl Planner<'_> {
                 };
                 one(format!("{n}_{fname}"), r, x.ty)
             }
-            "stdev" | "stdevif" | "stdevp" | "variance" | "varianceif" | "variancep" => {
+            "stdev" | "stdevif" | "stdevp" | "stdevpif" | "variance" | "varianceif"
+            | "variancep" | "variancepif" => {
                 let x = arg(0)?;
                 let mut ex = x.expr.cast(DataType::Float64);
                 if n.ends_with("if") {
                     ex = ex.filter(pred(1)?);
                 }
-                let ddof = if n.ends_with('p') { 0 } else { 1 };
+                let ddof = if n.trim_end_matches("if").ends_with('p') {
+                    0
+                } else {
+                    1
+                };
                 let r = if n.starts_with("stdev") {
                     ex.std(ddof)
                 } else {

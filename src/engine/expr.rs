@@ -21,14 +21,25 @@ use super::value::Value;
 pub struct Ctx<'s> {
     pub cols: &'s [(String, ScalarType)],
     pub scope: &'s Scope,
+    /// The operator's input columns, when they differ from `cols` (in `extend`, later items see earlier
+    /// ones, but `pack_all()` packs the input row).
+    pub input: Option<&'s [(String, ScalarType)]>,
 }
 
 impl<'s> Ctx<'s> {
     pub fn scalar(scope: &'s Scope) -> Ctx<'s> {
-        Ctx { cols: &[], scope }
+        Ctx {
+            cols: &[],
+            scope,
+            input: None,
+        }
     }
     pub fn rows(cols: &'s [(String, ScalarType)], scope: &'s Scope) -> Ctx<'s> {
-        Ctx { cols, scope }
+        Ctx {
+            cols,
+            scope,
+            input: None,
+        }
     }
 }
 
@@ -1040,8 +1051,9 @@ impl Planner<'_> {
                     None => false,
                 };
                 let mut targs = Vec::new();
-                let names: Vec<String> = ctx.cols.iter().map(|(n, _)| n.clone()).collect();
-                for (n, t) in ctx.cols {
+                let packed = ctx.input.unwrap_or(ctx.cols);
+                let names: Vec<String> = packed.iter().map(|(n, _)| n.clone()).collect();
+                for (n, t) in packed {
                     targs.push(Typed::column(n, *t));
                 }
                 if targs.is_empty() {
@@ -1075,13 +1087,12 @@ impl Planner<'_> {
                 span,
             ));
         }
+        if matches!(n, "row_number" | "prev" | "next" | "row_cumsum") {
+            return self.window_fn(n, args, ctx, span);
+        }
         if matches!(
             n,
-            "row_number"
-                | "prev"
-                | "next"
-                | "row_cumsum"
-                | "row_rank_dense"
+            "row_rank_dense"
                 | "row_rank_min"
                 | "rand"
                 | "new_guid"
@@ -1135,6 +1146,104 @@ impl Planner<'_> {
         Ok(res.with_name(name))
     }
 
+    /// Window functions over the (serialised) row order: row_number, prev, next, row_cumsum.
+    fn window_fn(
+        &mut self,
+        n: &str,
+        args: &[ast::Expr],
+        ctx: &Ctx,
+        span: Span,
+    ) -> Result<Typed, Diagnostic> {
+        let Some((anchor, _)) = ctx.cols.first() else {
+            return Err(semantic(format!("{n}() needs a table with rows"), span));
+        };
+        // 1, 2, 3, ... over the frame
+        let rownum = col(anchor.as_str())
+            .is_null()
+            .or(lit(true))
+            .cast(DataType::Int64)
+            .cum_sum(false);
+        let mut konst_i64 = |i: usize, default: i64| -> Result<i64, Diagnostic> {
+            match args.get(i) {
+                None => Ok(default),
+                Some(a) => self
+                    .compile(a, &Ctx::scalar(ctx.scope))?
+                    .konst
+                    .and_then(|v| v.as_i64())
+                    .ok_or_else(|| {
+                        semantic(
+                            format!("{n}(): this argument must be a constant number"),
+                            a.span,
+                        )
+                    }),
+            }
+        };
+        let out = |expr: Expr, ty: ScalarType| Typed {
+            expr,
+            ty,
+            konst: None,
+            name: None,
+            is_type: false,
+        };
+        match n {
+            "row_number" => {
+                if args.len() > 1 {
+                    return Err(unsupported(
+                        "row_number() with a restart predicate is not supported",
+                        span,
+                    ));
+                }
+                let start = konst_i64(0, 1)?;
+                Ok(out(rownum + lit(start - 1), ScalarType::Long))
+            }
+            "row_cumsum" => {
+                if args.len() != 1 {
+                    return Err(unsupported(
+                        "row_cumsum() with a restart predicate is not supported",
+                        span,
+                    ));
+                }
+                let x = self.compile(&args[0], ctx)?;
+                if !x.ty.is_numeric() {
+                    return Err(semantic(
+                        format!("row_cumsum() needs a number, not {}", x.ty),
+                        args[0].span,
+                    ));
+                }
+                let ty = if x.ty == ScalarType::Real {
+                    ScalarType::Real
+                } else {
+                    ScalarType::Long
+                };
+                Ok(out(x.expr.cast(polars_dtype(ty)).cum_sum(false), ty))
+            }
+            _ => {
+                let offset = konst_i64(1, 1)?;
+                let Some(a0) = args.first() else {
+                    return Err(semantic(format!("{n}() needs a column"), span));
+                };
+                let x = self.compile(a0, ctx)?;
+                let shift = if n == "prev" { offset } else { -offset };
+                let shifted = x.expr.clone().shift(lit(shift));
+                let e = match args.get(2) {
+                    Some(d) => {
+                        let dv = self.compile(d, ctx)?;
+                        let dv = cast_typed(dv, x.ty);
+                        let outside = if n == "prev" {
+                            rownum.lt_eq(lit(offset))
+                        } else {
+                            rownum.gt(len().cast(DataType::Int64) - lit(offset))
+                        };
+                        when(outside).then(dv.expr).otherwise(shifted)
+                    }
+                    None if x.ty == ScalarType::String => shifted.fill_null(lit("")),
+                    None => shifted,
+                };
+                Ok(out(e, x.ty))
+            }
+        }
+    }
+
     pub(crate) fn call_scalar_function(
         &mut self,
         def: &ast::FunctionDef,
@@ -1164,6 +1273,7 @@ impl Planner<'_> {
         let body_ctx = Ctx {
             cols: ctx.cols,
             scope: &scope,
+            input: ctx.input,
         };
         self.compile(e, &body_ctx).map(|t| t.with_name(None))
     }
