@@ -270,7 +270,10 @@ impl Planner<'_> {
                     // Named groups: a regex-kind pattern may hold groups of its own. In regex mode string
                     // columns are greedy (parse-operator-04); in simple mode lazy, but the last one takes the
                     // rest of the text.
+                    // relaxed: a typed capture that does not convert is null on its own (parse-operator-07),
+                    // so it captures loosely like a string
                     let body = match ty {
+                        _ if kind == ParseKind::Relaxed && ty != ScalarType::String => ".*?",
                         ScalarType::Long | ScalarType::Int => r"\-?\d+",
                         ScalarType::Real | ScalarType::Decimal => {
                             r"\-?\d+(?:\.\d*)?(?:[eE][\-+]?\d+)?"
