@@ -3,13 +3,14 @@
 //! Positions and lengths count characters (Unicode scalar values), not bytes. Arguments that are not
 //! strings are converted with `tostring()` where Kusto does so ("forcibly casts", [D] indexof-function.md).
 
+use std::borrow::Cow;
+
 use regex::Regex;
 use serde_json::Value as J;
 
 use super::convert::{convert, converted_type};
 use super::util::{
-    RegexCache, array_arg, char_starts, const_regex, const_str, def, int_arg, json_text,
-    kql_tostring,
+    RegexCache, array_arg, char_starts, const_regex, const_str, def, int_arg, json_text, kql_str,
 };
 use super::{ArgInfo, FnDef, Naming, Prepared};
 use crate::engine::value::Value;
@@ -62,8 +63,8 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
     def("format_bytes", 1, 3, Naming::FirstArg, format_bytes),
 ];
 
-fn st(v: &Value) -> String {
-    kql_tostring(v)
+fn st(v: &Value) -> Cow<'_, str> {
+    kql_str(v)
 }
 
 fn string_fn(f: fn(&str) -> String) -> Result<Prepared, String> {
@@ -153,9 +154,9 @@ fn split(_a: &[ArgInfo]) -> Result<Prepared, String> {
         let s = st(&v[0]);
         let delim = st(&v[1]);
         let parts: Vec<J> = if delim.is_empty() {
-            vec![J::String(s)]
+            vec![J::String(s.into_owned())]
         } else {
-            s.split(delim.as_str())
+            s.split(delim.as_ref())
                 .map(|p| J::String(p.to_string()))
                 .collect()
         };
@@ -178,9 +179,9 @@ fn replace_string(_a: &[ArgInfo]) -> Result<Prepared, String> {
         let text = st(&v[0]);
         let lookup = st(&v[1]);
         if lookup.is_empty() {
-            return Value::String(text);
+            return Value::String(text.into_owned());
         }
-        Value::String(text.replace(&lookup, &st(&v[2])))
+        Value::String(text.replace(lookup.as_ref(), &st(&v[2])))
     }))
 }
 
@@ -191,7 +192,7 @@ fn replace_strings(_a: &[ArgInfo]) -> Result<Prepared, String> {
     Ok(Prepared::new(ScalarType::String, |v| {
         let text = st(&v[0]);
         let (Some(lookups), Some(rewrites)) = (array_arg(&v[1]), array_arg(&v[2])) else {
-            return Value::String(text);
+            return Value::String(text.into_owned());
         };
         let mut claims: Vec<(usize, usize, Option<&str>)> = Vec::new();
         for (i, l) in lookups.iter().enumerate() {
@@ -292,7 +293,7 @@ fn regex_replace(
         };
         match rx.with(v, |r| r.replace_all(&s, rewrite.as_ref()).into_owned()) {
             Some(out) => Value::String(out),
-            None => Value::String(s),
+            None => Value::String(s.into_owned()),
         }
     }))
 }
@@ -392,7 +393,7 @@ fn indexof(_a: &[ArgInfo]) -> Result<Prepared, String> {
         let mut seen = 0;
         let mut ci = start;
         while ci <= n && ci < limit {
-            if s[idx[ci as usize]..].starts_with(lookup.as_str()) {
+            if s[idx[ci as usize]..].starts_with(lookup.as_ref()) {
                 seen += 1;
                 if seen == occurrence {
                     return Value::Long(ci);
@@ -468,7 +469,7 @@ fn countof(a: &[ArgInfo]) -> Result<Prepared, String> {
         }
         let mut count = 0;
         let mut pos = 0;
-        while let Some(i) = s[pos..].find(search.as_str()) {
+        while let Some(i) = s[pos..].find(search.as_ref()) {
             count += 1;
             let at = pos + i;
             pos = at + s[at..].chars().next().map(char::len_utf8).unwrap_or(1);

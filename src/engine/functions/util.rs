@@ -62,6 +62,15 @@ pub fn kql_tostring(v: &Value) -> String {
     }
 }
 
+/// [`kql_tostring`] without copying when the value already is text.
+pub(super) fn kql_str(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        Value::String(s) | Value::Guid(s) => std::borrow::Cow::Borrowed(s),
+        Value::Dynamic(J::String(s)) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(kql_tostring(other)),
+    }
+}
+
 /// The text of a JSON value as KQL gives it: a string's raw text, a real as .NET prints it, anything else
 /// serialised.
 pub(super) fn json_text(j: &J) -> String {
