@@ -670,7 +670,7 @@ fn tohex(a: &[ArgInfo]) -> Result<Prepared, String> {
             },
             _ => return Value::String(String::new()),
         };
-        let min = v.get(1).and_then(int_arg).unwrap_or(0).max(0) as usize;
+        let min = v.get(1).and_then(int_arg).unwrap_or(0).clamp(0, 256) as usize;
         Value::String(if hex.len() < min {
             format!("{}{hex}", "0".repeat(min - hex.len()))
         } else {
