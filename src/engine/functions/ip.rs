@@ -36,6 +36,13 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
         Naming::Default,
         ipv4_netmask_suffix,
     ),
+    def(
+        "ipv4_range_to_cidr_list",
+        2,
+        2,
+        Naming::Default,
+        ipv4_range_to_cidr_list,
+    ),
     def("has_ipv4", 2, 2, Naming::Default, has_ipv4),
     def("has_ipv4_prefix", 2, 2, Naming::Default, has_ipv4_prefix),
     def("has_any_ipv4", 2, 64, Naming::Default, has_any_ipv4),
@@ -278,6 +285,30 @@ fn ipv4_netmask_suffix(_a: &[ArgInfo]) -> Result<Prepared, String> {
     Ok(Prepared::new(ScalarType::Long, |v| match v4_of(&v[0]) {
         Some(ip) => Value::Long(ip.prefix as i64),
         None => Value::Null,
+    }))
+}
+
+/// The fewest CIDR blocks covering `start ..= end` ([E] ipv4-range-to-cidr-list-function-00).
+fn ipv4_range_to_cidr_list(_a: &[ArgInfo]) -> Result<Prepared, String> {
+    Ok(Prepared::new(ScalarType::Dynamic, |v| {
+        let (Some(s), Some(e)) = (v4_of(&v[0]), v4_of(&v[1])) else {
+            return Value::Null;
+        };
+        let (mut lo, hi) = (s.addr as u64, e.addr as u64);
+        let mut out = Vec::new();
+        while lo <= hi {
+            let mut size = if lo == 0 {
+                32
+            } else {
+                lo.trailing_zeros().min(32)
+            };
+            while size > 0 && lo + (1u64 << size) - 1 > hi {
+                size -= 1;
+            }
+            out.push(J::String(format!("{}/{}", dotted(lo as u32), 32 - size)));
+            lo += 1u64 << size;
+        }
+        Value::Dynamic(J::Array(out))
     }))
 }
 
@@ -713,6 +744,28 @@ mod tests {
             call_const("ipv4_is_private", &[s("172.32.0.1")]),
             Ok(b(false))
         );
+    }
+
+    #[test]
+    fn cidr_lists() {
+        // ipv4-range-to-cidr-list-function-00
+        let r = call_const(
+            "ipv4_range_to_cidr_list",
+            &[s("1.1.128.0"), s("1.1.140.255")],
+        );
+        assert_eq!(
+            r,
+            Ok(Value::Dynamic(json!([
+                "1.1.128.0/21",
+                "1.1.136.0/22",
+                "1.1.140.0/24"
+            ])))
+        );
+        let r = call_const(
+            "ipv4_range_to_cidr_list",
+            &[s("0.0.0.0"), s("255.255.255.255")],
+        );
+        assert_eq!(r, Ok(Value::Dynamic(json!(["0.0.0.0/0"]))));
     }
 
     #[test]
