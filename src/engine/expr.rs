@@ -711,7 +711,7 @@ impl Planner<'_> {
         rowwise(
             vec![t],
             ScalarType::String,
-            Arc::new(|v: &[Value]| Value::String(v[0].to_kql_string())),
+            Arc::new(|v: &[Value]| Value::String(functions::kql_tostring(&v[0]))),
         )
     }
 
