@@ -19,26 +19,29 @@ pub(crate) struct RawLine {
     pub brk: &'static str,
 }
 
+/// Splits on YAML line breaks: `\r\n`, `\n`, and a lone `\r`.
 pub(crate) fn split_lines(raw: &str) -> Vec<RawLine> {
     let bytes = raw.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     while start < bytes.len() {
-        match memchr::memchr(b'\n', &bytes[start..]) {
+        match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
             Some(rel) => {
-                let nl = start + rel;
-                if nl > start && bytes[nl - 1] == b'\r' {
+                let at = start + rel;
+                if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
                     out.push(RawLine {
-                        text: start..nl - 1,
+                        text: start..at,
                         brk: "\r\n",
                     });
+                    start = at + 2;
                 } else {
+                    let brk = if bytes[at] == b'\r' { "\r" } else { "\n" };
                     out.push(RawLine {
-                        text: start..nl,
-                        brk: "\n",
+                        text: start..at,
+                        brk,
                     });
+                    start = at + 1;
                 }
-                start = nl + 1;
             }
             None => {
                 out.push(RawLine {
@@ -416,21 +419,18 @@ fn decode_literal(
     let indent = match h.explicit_indent {
         Some(m) => key_indent + m,
         None => {
-            // Auto-detected: the first non-blank line's indentation (must exceed the key's).
-            let mut ind = None;
+            // Auto-detected, as libyaml does: the first non-blank line's indentation, or more if a blank line
+            // before it has more spaces; at least one more than the key's.
+            let mut ind = key_indent + 1;
             for l in &lines[header + 1..] {
                 let t = &raw[l.text.clone()];
-                if t.bytes().all(|b| b == b' ') {
-                    continue;
+                let sp = leading_spaces(t);
+                ind = ind.max(sp);
+                if sp < t.len() {
+                    break;
                 }
-                ind = Some(leading_spaces(t));
-                break;
             }
-            match ind {
-                Some(n) if n > key_indent => n,
-                // No content line: an empty block.
-                _ => key_indent + 1,
-            }
+            ind
         }
     };
     let mut block_lines = Vec::new();
@@ -653,12 +653,13 @@ mod tests {
 
     #[test]
     fn lines_keep_breaks() {
-        let raw = "a\r\nb\nc";
+        let raw = "a\r\nb\nc\rd";
         let l = split_lines(raw);
-        assert_eq!(l.len(), 3);
+        assert_eq!(l.len(), 4);
         assert_eq!((l[0].text.clone(), l[0].brk), (0..1, "\r\n"));
         assert_eq!((l[1].text.clone(), l[1].brk), (3..4, "\n"));
-        assert_eq!((l[2].text.clone(), l[2].brk), (5..6, ""));
+        assert_eq!((l[2].text.clone(), l[2].brk), (5..6, "\r"));
+        assert_eq!((l[3].text.clone(), l[3].brk), (7..8, ""));
     }
 
     #[test]
