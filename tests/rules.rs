@@ -825,7 +825,11 @@ fn listing_table_fits_and_escapes() {
         wide.contains("a8c85d8f-1bb0-4c0e-8983-de136a7bf2e6"),
         "{wide}"
     );
-    assert!(text.contains('…'), "long names are cut");
+    // Long names are cut in the middle, keeping the tool and kind at the end.
+    assert!(
+        text.contains("Remote Ma… - Action1 - Create Process"),
+        "{text}"
+    );
     assert!(text.ends_with(&format!("{n} rules, 0 load errors\n")));
     // Unlimited width: full names.
     let unlimited = rules_cmd::render_table(&report, None);

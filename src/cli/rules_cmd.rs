@@ -168,6 +168,43 @@ fn fit(s: &str, w: usize, pad: bool) -> String {
     out
 }
 
+/// `s` in exactly `w` columns, cut in the middle when too long (`Remote Manag…AnyDesk - File Signature`):
+/// rule names often share a long prefix and differ at the end.
+fn fit_middle(s: &str, w: usize) -> String {
+    if width(s) <= w || w < 8 {
+        return fit(s, w, true);
+    }
+    let head_w = (w - 1) / 4;
+    let tail_w = w - 1 - head_w;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        if used + char_width(c) > head_w {
+            break;
+        }
+        used += char_width(c);
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut tail_used = 0;
+    for c in s.chars().rev() {
+        if tail_used + char_width(c) > tail_w {
+            break;
+        }
+        tail_used += char_width(c);
+        tail.push(c);
+    }
+    tail.reverse();
+    let mut out = head;
+    out.push('…');
+    out.extend(tail);
+    out.extend(std::iter::repeat_n(
+        ' ',
+        w.saturating_sub(used + 1 + tail_used),
+    ));
+    out
+}
+
 /// The tables a rule reads. For now `requiredDataConnectors[].dataTypes`.
 fn rule_tables(rule: &Rule) -> Vec<String> {
     rule.data_types()
@@ -186,7 +223,7 @@ fn row_cells(rule: &Rule) -> [String; 5] {
     ]
 }
 
-/// Column widths: natural widths, shrunk in phases until the row fits: the name down to 40 columns, then
+/// Column widths: natural widths, shrunk in phases until the row fits: the name down to 48 columns, then
 /// the id (to an 8-character prefix), tables, tactics and techniques, then the name down to 12, then
 /// everything to a few columns. Within a phase the column furthest above its floor gives first.
 fn column_widths(rows: &[[String; 5]], max: Option<usize>) -> [usize; 5] {
@@ -201,8 +238,8 @@ fn column_widths(rows: &[[String; 5]], max: Option<usize>) -> [usize; 5] {
     }
     let Some(max) = max else { return w };
     let phases: [([usize; 5], &[usize]); 4] = [
-        ([0, 40, 0, 0, 0], &[1]),
-        ([9, 0, 12, 10, 8], &[0, 2, 3, 4]),
+        ([0, 48, 0, 0, 0], &[1]),
+        ([9, 0, 12, 8, 6], &[0, 2, 3, 4]),
         ([0, 12, 0, 0, 0], &[1]),
         ([4, 4, 4, 4, 4], &[0, 1, 2, 3, 4]),
     ];
@@ -235,7 +272,11 @@ pub fn render_table(report: &LoadReport, max_width: Option<usize>) -> String {
             if i > 0 {
                 l.push_str(GAP);
             }
-            l.push_str(&fit(&cells[i], w[i], i < 4));
+            if i == 1 {
+                l.push_str(&fit_middle(&cells[i], w[i]));
+            } else {
+                l.push_str(&fit(&cells[i], w[i], i < 4));
+            }
         }
         let l = l.trim_end().to_string();
         let l = match max_width {
