@@ -994,6 +994,8 @@ impl Planner<'_> {
                     a.ty
                 } else if let Some(w) = ScalarType::widest_numeric(a.ty, b.ty) {
                     w
+                } else if a.ty == ScalarType::Dynamic || b.ty == ScalarType::Dynamic {
+                    ScalarType::Dynamic
                 } else if a.konst.as_ref().is_some_and(Value::is_null) {
                     b.ty
                 } else if b.konst.as_ref().is_some_and(Value::is_null) {
@@ -1279,10 +1281,18 @@ impl Planner<'_> {
     }
 }
 
-/// Casts a compiled value to type `ty` (numeric widening).
+/// Casts a compiled value to type `ty` (numeric widening; any value into dynamic).
 pub(crate) fn cast_typed(t: Typed, ty: ScalarType) -> Typed {
     if t.ty == ty {
         return t;
+    }
+    if ty == ScalarType::Dynamic {
+        // the dynamic column holds JSON text: a string "a" becomes "\"a\""
+        return rowwise(
+            vec![t],
+            ScalarType::Dynamic,
+            Arc::new(|v: &[Value]| if v[0].is_null() { Value::Null } else { Value::Dynamic(v[0].to_dynamic()) }),
+        );
     }
     if let Some(k) = &t.konst {
         return Typed::constant(k.clone(), ty);

@@ -247,6 +247,11 @@ pub(super) fn common_type(fname: &str, infos: &[&ArgInfo]) -> Result<ScalarType,
     if tys.iter().all(|t| *t == first) {
         return Ok(first);
     }
+    // a dynamic argument makes the result dynamic (real rules write iff(c, parse_json(x), "")), the others are
+    // stored as dynamic values
+    if tys.contains(&ScalarType::Dynamic) {
+        return Ok(ScalarType::Dynamic);
+    }
     if tys.iter().all(|t| t.is_numeric()) {
         return Ok(tys
             .iter()
