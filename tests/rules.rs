@@ -9,14 +9,7 @@ use std::path::{Path, PathBuf};
 use huntbench::rules::pack::{self, RuleKind};
 use huntbench::rules::{QueryStyle, Rule, load_file, load_path};
 
-/// `src/cli/rules_cmd.rs` refers to `crate::rules`; give it that path inside this test crate so the listing
-/// is tested before the command is wired into `cli/mod.rs`.
-mod rules {
-    pub use huntbench::rules::*;
-}
-#[allow(dead_code)]
-#[path = "../src/cli/rules_cmd.rs"]
-mod rules_cmd;
+use huntbench::cli::rules_cmd;
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

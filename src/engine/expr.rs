@@ -1291,7 +1291,13 @@ pub(crate) fn cast_typed(t: Typed, ty: ScalarType) -> Typed {
         return rowwise(
             vec![t],
             ScalarType::Dynamic,
-            Arc::new(|v: &[Value]| if v[0].is_null() { Value::Null } else { Value::Dynamic(v[0].to_dynamic()) }),
+            Arc::new(|v: &[Value]| {
+                if v[0].is_null() {
+                    Value::Null
+                } else {
+                    Value::Dynamic(v[0].to_dynamic())
+                }
+            }),
         );
     }
     if let Some(k) = &t.konst {
