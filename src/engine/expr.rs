@@ -149,7 +149,9 @@ pub fn rowwise(args: Vec<Typed>, ty: ScalarType, f: functions::RowFn) -> Typed {
     let first = exprs.remove(0);
     let out = first.map_many(
         move |cols: &mut [Column]| {
-            let n = cols.iter().map(|c| c.len()).max().unwrap_or(0);
+            // constants arrive as length-1 columns; the frame's height is the length of the others (0 for
+            // an empty frame)
+            let n = cols.iter().map(|c| c.len()).filter(|&l| l != 1).max().unwrap_or(1);
             let mut vals = Vec::with_capacity(cols.len());
             for (c, t) in cols.iter().zip(&types) {
                 vals.push(column_values(c, *t)?);

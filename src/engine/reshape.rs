@@ -123,7 +123,9 @@ impl Planner<'_> {
         // one list column of JSON tuples [e1, e2, ..., index] per row, exploded once
         let tuples = first.map_many(
             move |cols: &mut [Column]| {
-                let n = cols.iter().map(|c| c.len()).max().unwrap_or(0);
+                // constants arrive as length-1 columns; the frame's height is the length of the others (0 for
+            // an empty frame)
+            let n = cols.iter().map(|c| c.len()).filter(|&l| l != 1).max().unwrap_or(1);
                 let mut vals = Vec::new();
                 for (c, t) in cols.iter().zip(&arg_types) {
                     vals.push(column_values(c, *t)?);
