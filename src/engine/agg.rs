@@ -162,9 +162,16 @@ fn collect_expr(e: Expr, kind: Collect, elem: ScalarType) -> Expr {
 /// The name an outer call gives a lifted aggregate under Kusto's naming rules (`tostring(make_set(X))` ->
 /// `set_X`), when the call takes its first argument's name.
 fn passed_through_name(e: &ast::Expr, lifted: &[(String, String)]) -> Option<String> {
-    let ExprKind::Call { name, args } = &e.kind else { return None };
-    let ExprKind::Ident(id) = &args.first()?.kind else { return None };
-    let agg_name = lifted.iter().find(|(tmp, _)| *tmp == id.name).map(|(_, n)| n.as_str())?;
+    let ExprKind::Call { name, args } = &e.kind else {
+        return None;
+    };
+    let ExprKind::Ident(id) = &args.first()?.kind else {
+        return None;
+    };
+    let agg_name = lifted
+        .iter()
+        .find(|(tmp, _)| *tmp == id.name)
+        .map(|(_, n)| n.as_str())?;
     let def = super::functions::lookup(&name.name)?;
     def.naming.column_name(def.name, &[Some(agg_name)])
 }

@@ -151,7 +151,12 @@ pub fn rowwise(args: Vec<Typed>, ty: ScalarType, f: functions::RowFn) -> Typed {
         move |cols: &mut [Column]| {
             // constants arrive as length-1 columns; the frame's height is the length of the others (0 for
             // an empty frame)
-            let n = cols.iter().map(|c| c.len()).filter(|&l| l != 1).max().unwrap_or(1);
+            let n = cols
+                .iter()
+                .map(|c| c.len())
+                .filter(|&l| l != 1)
+                .max()
+                .unwrap_or(1);
             let mut vals = Vec::with_capacity(cols.len());
             for (c, t) in cols.iter().zip(&types) {
                 vals.push(column_values(c, *t)?);
@@ -680,7 +685,7 @@ impl Planner<'_> {
                 })
             }
             MatchesRegex => {
-                let re = regex::Regex::new(&needle)
+                let re = super::re2::compile(&needle)
                     .map_err(|e| semantic(format!("invalid regular expression: {e}"), span))?;
                 str_predicate(l.expr, move |h| re.is_match(h))
             }

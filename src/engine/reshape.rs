@@ -124,8 +124,13 @@ impl Planner<'_> {
         let tuples = first.map_many(
             move |cols: &mut [Column]| {
                 // constants arrive as length-1 columns; the frame's height is the length of the others (0 for
-            // an empty frame)
-            let n = cols.iter().map(|c| c.len()).filter(|&l| l != 1).max().unwrap_or(1);
+                // an empty frame)
+                let n = cols
+                    .iter()
+                    .map(|c| c.len())
+                    .filter(|&l| l != 1)
+                    .max()
+                    .unwrap_or(1);
                 let mut vals = Vec::new();
                 for (c, t) in cols.iter().zip(&arg_types) {
                     vals.push(column_values(c, *t)?);
@@ -260,7 +265,7 @@ impl Planner<'_> {
             match p {
                 ParsePart::Literal(s) => {
                     if kind == ParseKind::Regex {
-                        re.push_str(&format!("(?:{s})"));
+                        re.push_str(&format!("(?:{})", super::re2::translate(s)));
                     } else {
                         re.push_str(&regex::escape(s));
                     }

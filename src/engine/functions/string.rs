@@ -310,6 +310,7 @@ fn replace_legacy(a: &[ArgInfo]) -> Result<Prepared, String> {
 
 fn trim_fn(a: &[ArgInfo], fname: &str, start: bool, end: bool) -> Result<Prepared, String> {
     let pat = const_str(fname, &a[0], "regex")?;
+    let pat = crate::engine::re2::translate(pat);
     let re_start = Regex::new(&format!("^(?:{pat})+"))
         .map_err(|e| format!("{fname}(): invalid regex: {e}"))?;
     let re_end = Regex::new(&format!("(?:{pat})+$"))

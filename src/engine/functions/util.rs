@@ -376,7 +376,7 @@ pub(super) fn const_str<'a>(fname: &str, arg: &'a ArgInfo, what: &str) -> Result
 /// A regex given as a constant (RE2 syntax, which the regex crate follows closely).
 pub(super) fn const_regex(fname: &str, arg: &ArgInfo, what: &str) -> Result<Regex, String> {
     let pat = const_str(fname, arg, what)?;
-    Regex::new(pat).map_err(|e| format!("{fname}(): invalid regex: {e}"))
+    crate::engine::re2::compile(pat).map_err(|e| format!("{fname}(): invalid regex: {e}"))
 }
 
 /// A one-entry cache for regexes given per row (a regex argument that is not a constant).
@@ -391,7 +391,7 @@ impl RegexCache {
         let mut g = self.0.lock().ok()?;
         let fresh = !matches!(g.as_ref(), Some((p, _)) if p == pat);
         if fresh {
-            *g = Some((pat.to_string(), Regex::new(pat).ok()));
+            *g = Some((pat.to_string(), crate::engine::re2::compile(pat).ok()));
         }
         g.as_ref().and_then(|(_, r)| r.as_ref()).map(f)
     }
