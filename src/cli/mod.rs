@@ -53,10 +53,15 @@ pub fn main() -> ExitCode {
                 EXIT_FAILED
             }
         },
-        None => {
-            eprintln!("huntbench: see `huntbench --help`");
-            EXIT_USAGE
-        }
+        // No command: the bundled rules over the bundled sample data. (The interactive workbench will open
+        // here once it lands; until then this is the headless run.)
+        None => run::run(&run::RunArgs {
+            paths: Vec::new(),
+            data: None,
+            now: None,
+            set: Vec::new(),
+            format: run::RunFormat::Table,
+        }),
     };
     ExitCode::from(code)
 }
