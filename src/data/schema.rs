@@ -1,7 +1,8 @@
-//! The Defender Advanced Hunting schema (Device* tables), embedded in the binary.
+//! The Defender Advanced Hunting schema, embedded in the binary.
 //!
-//! Source: `defender_tables.json` (columns, types and descriptions from the Microsoft docs, CC BY 4.0), copied
-//! from the shared reference material. Parsed once, on first use.
+//! Sources: `defender_tables.json` (the Device* tables) and `defender_tables_more.json` (Alert*, Email*,
+//! Identity*, CloudAppEvents, DeviceTvm*, AAD* sign-ins; see `defender_tables_more.md`): columns, types and
+//! descriptions from the Microsoft docs, CC BY 4.0. Parsed once, on first use.
 
 use std::sync::OnceLock;
 
@@ -10,7 +11,13 @@ use serde::Deserialize;
 use crate::data::TableSchema;
 use crate::kql::ScalarType;
 
-const DEFENDER_TABLES_JSON: &str = include_str!("defender_tables.json");
+const SCHEMA_FILES: &[(&str, &str)] = &[
+    ("defender_tables.json", include_str!("defender_tables.json")),
+    (
+        "defender_tables_more.json",
+        include_str!("defender_tables_more.json"),
+    ),
+];
 
 /// One documented column.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,28 +62,32 @@ struct RawColumn {
 }
 
 fn parse_tables() -> Result<Vec<TableDef>, String> {
-    let raw: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(DEFENDER_TABLES_JSON)
-            .map_err(|e| format!("embedded defender_tables.json: {e}"))?;
-    let mut tables = Vec::with_capacity(raw.len());
-    for (name, cols) in raw {
-        let cols: Vec<RawColumn> = serde_json::from_value(cols)
-            .map_err(|e| format!("embedded defender_tables.json, table {name}: {e}"))?;
-        let mut columns = Vec::with_capacity(cols.len());
-        for c in cols {
-            let ty = ScalarType::from_name(&c.ty).ok_or_else(|| {
-                format!(
-                    "embedded defender_tables.json: {name}.{} has unknown type {}",
-                    c.name, c.ty
-                )
-            })?;
-            columns.push(ColumnDef {
-                name: c.name,
-                ty,
-                description: c.description,
-            });
+    let mut tables: Vec<TableDef> = Vec::new();
+    for (file, text) in SCHEMA_FILES {
+        let raw: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(text).map_err(|e| format!("embedded {file}: {e}"))?;
+        for (name, cols) in raw {
+            let cols: Vec<RawColumn> = serde_json::from_value(cols)
+                .map_err(|e| format!("embedded {file}, table {name}: {e}"))?;
+            let mut columns = Vec::with_capacity(cols.len());
+            for c in cols {
+                let ty = ScalarType::from_name(&c.ty).ok_or_else(|| {
+                    format!(
+                        "embedded {file}: {name}.{} has unknown type {}",
+                        c.name, c.ty
+                    )
+                })?;
+                columns.push(ColumnDef {
+                    name: c.name,
+                    ty,
+                    description: c.description,
+                });
+            }
+            if tables.iter().any(|t| t.name == name) {
+                return Err(format!("embedded {file}: table {name} is defined twice"));
+            }
+            tables.push(TableDef { name, columns });
         }
-        tables.push(TableDef { name, columns });
     }
     Ok(tables)
 }
@@ -115,15 +126,17 @@ mod tests {
     #[test]
     fn embedded_schema_parses() {
         parse_tables().expect("embedded schema parses");
-        // SCHEMA.md: 10 tables, 436 columns.
-        assert_eq!(defender_tables().len(), 10);
+        // SCHEMA.md: 10 Device* tables, 436 columns; defender_tables_more.md: 17 more tables, 365 columns.
+        assert_eq!(defender_tables().len(), 27);
         assert_eq!(
             defender_tables()
                 .iter()
                 .map(|t| t.columns.len())
                 .sum::<usize>(),
-            436
+            436 + 365
         );
+        let alert = defender_table("AlertInfo").expect("AlertInfo");
+        assert_eq!(alert.columns.len(), 8);
     }
 
     #[test]
