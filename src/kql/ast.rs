@@ -386,7 +386,7 @@ pub struct SearchSpec {
     pub params: Vec<OpParam>,
     /// `in (T1, T2)`; empty for all tables (as a source) or the piped input.
     pub tables: Vec<Ident>,
-    pub predicate: Expr,
+    pub predicate: Box<Expr>,
     pub span: Span,
 }
 

@@ -88,8 +88,8 @@ impl Diagnostic {
         let title = annotate_snippets::normalize_untrusted_str(&self.message);
         let clean_source = annotate_snippets::normalize_untrusted_str(source);
         // normalize_untrusted_str may change byte lengths; fall back to a plain header if it did.
-        let mut group = level.primary_title(title.as_str());
-        if let Some(span) = self.span
+        let head = level.primary_title(title.as_str());
+        let group = if let Some(span) = self.span
             && clean_source.len() == source.len()
             && span.end <= source.len()
         {
@@ -100,8 +100,10 @@ impl Diagnostic {
             let s = span.start.min(source.len());
             let e = span.end.max(s).min(source.len());
             snippet = snippet.annotation(AnnotationKind::Primary.span(s..e).label(label));
-            group = group.element(snippet);
-        }
+            head.element(snippet)
+        } else {
+            Group::with_title(head)
+        };
         let mut groups = vec![group];
         let help_text;
         if let Some(help) = &self.help {
