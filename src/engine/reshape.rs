@@ -280,6 +280,12 @@ impl Planner<'_> {
                     // relaxed: a typed capture that does not convert is null on its own (parse-operator-07),
                     // so it captures loosely like a string
                     let body = match ty {
+                        ScalarType::Long | ScalarType::Int if kind == ParseKind::Relaxed => {
+                            r"\-?\d+|.*?"
+                        }
+                        ScalarType::Real | ScalarType::Decimal if kind == ParseKind::Relaxed => {
+                            r"\-?\d+(?:\.\d*)?(?:[eE][\-+]?\d+)?|.*?"
+                        }
                         _ if kind == ParseKind::Relaxed && ty != ScalarType::String => ".*?",
                         ScalarType::Long | ScalarType::Int => r"\-?\d+",
                         ScalarType::Real | ScalarType::Decimal => {

@@ -464,6 +464,22 @@ fn parse_v6(s: &str) -> Option<V6> {
     })
 }
 
+/// For comparisons, an IPv6 address written with a dotted IPv4 tail (`::192.168.1.1`) stands for that IPv4
+/// address, i.e. IPv4-mapped (ipv6-compare-function-00: '::192.168.1.1/30' equals '192.168.1.255/24'), while
+/// parse_ipv6_mask keeps it as written (parse-ipv6-mask-function-00).
+fn v6_for_compare(v: &Value) -> Option<V6> {
+    let text = match v {
+        Value::Null => return None,
+        other => kql_tostring(other),
+    };
+    let mut ip = parse_v6(&text)?;
+    let addr_part = text.split('/').next().unwrap_or("");
+    if addr_part.contains(':') && addr_part.contains('.') {
+        ip.addr = (0xffffu128 << 32) | (ip.addr & 0xffff_ffff);
+    }
+    Some(ip)
+}
+
 fn v6_of(v: &Value) -> Option<V6> {
     match v {
         Value::Null => None,
@@ -498,7 +514,7 @@ fn parse_ipv6_mask(_a: &[ArgInfo]) -> Result<Prepared, String> {
 }
 
 fn compare6(v: &[Value]) -> Option<i64> {
-    let (a, b) = (v6_of(&v[0])?, v6_of(&v[1])?);
+    let (a, b) = (v6_for_compare(&v[0])?, v6_for_compare(&v[1])?);
     let p = prefix_arg(v, 2, 128)
         .ok()?
         .unwrap_or(128)
