@@ -122,6 +122,7 @@ fn corpus_queries_parse() {
     let queries = corpus_queries();
     assert_eq!(queries.len(), 607, "607 corpus files have valid YAML");
     let mut failures: BTreeMap<String, (String, Diagnostic)> = BTreeMap::new();
+    let started = std::time::Instant::now();
     for (name, q) in &queries {
         if let Err(d) = parse(q) {
             failures.insert(name.clone(), (q.clone(), d));
@@ -130,7 +131,9 @@ fn corpus_queries_parse() {
     for (name, (q, d)) in &failures {
         eprintln!("{}", show(name, q, d));
     }
+    let elapsed = started.elapsed();
     let parsed = queries.len() - failures.len();
+    eprintln!("corpus: parsed {} queries in {elapsed:?}", queries.len());
     eprintln!(
         "corpus: {parsed}/{} queries parse ({:.1}%)",
         queries.len(),
@@ -159,12 +162,12 @@ fn corpus_queries_parse() {
     assert!(d.help.as_deref().unwrap_or("").contains("where"), "{d:?}");
 }
 
-/// Every prefix of every corpus query parses or returns an error; none panics. Prefixes are cut at every
+/// Every prefix of every corpus query and doc example parses or returns an error; none panics. Prefixes are cut at every
 /// character boundary of the first 400 bytes and then every 7 bytes (the full sweep is the ignored test
 /// below).
 #[test]
 fn corpus_prefixes_never_panic() {
-    for (_, q) in corpus_queries() {
+    for (_, q) in corpus_queries().into_iter().chain(conformance_queries()) {
         let mut i = 0;
         while i <= q.len() {
             if q.is_char_boundary(i) {

@@ -563,7 +563,7 @@ impl<'a> Parser<'a> {
             ParamType::Scalar(self.type_name()?)
         };
         let default = if self.eat(&K::Assign).is_some() {
-            Some(self.unnamed()?)
+            Some(self.literal_value("a parameter default")?)
         } else {
             None
         };
@@ -1369,7 +1369,7 @@ impl<'a> Parser<'a> {
             if self.eat(&K::RBracket).is_some() {
                 break;
             }
-            values.push(self.unary()?);
+            values.push(self.literal_value("a datatable value")?);
             if self.eat(&K::Comma).is_some() {
                 continue;
             }
@@ -1512,6 +1512,35 @@ impl<'a> Parser<'a> {
         };
         self.bump();
         Ok(v)
+    }
+
+    /// A literal, optionally signed (`-1`, `+2.5`, `datetime(null)`, `dynamic([1])`): what the grammar allows
+    /// for datatable values and parameter defaults.
+    fn literal_value(&mut self, what: &str) -> PResult<Expr> {
+        let e = self.unary()?;
+        let ok = match &e.kind {
+            ExprKind::Literal(_) | ExprKind::TypeOf(_) => true,
+            ExprKind::Unary { expr, .. } => matches!(
+                expr.kind,
+                ExprKind::Literal(
+                    Literal::Long(_)
+                        | Literal::Int(_)
+                        | Literal::Real(_)
+                        | Literal::Decimal(_)
+                        | Literal::TimeSpan(_)
+                )
+            ),
+            _ => false,
+        };
+        if ok {
+            Ok(e)
+        } else {
+            Err(
+                Diagnostic::syntax(format!("{what} must be a literal"), e.span)
+                    .with_label("not a literal")
+                    .with_help("use a constant such as `1`, `-2.5`, `\"text\"`, `datetime(2024-01-31)` or `dynamic([1, 2])`"),
+            )
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -734,6 +734,16 @@ fn tabular_sources() {
         q(r#"datatable(a:long, b:string)[1, "x", 2, "y",]"#),
         r#"datatable(a:long, b:string)[long:1, "x", long:2, "y"]"#
     );
+    assert!(
+        err("datatable(a:long)[now()]")
+            .message
+            .contains("datatable value must be a literal")
+    );
+    assert!(
+        err("let f = (a:long = x) { a }; f()")
+            .message
+            .contains("parameter default must be a literal")
+    );
     assert_eq!(
         q("datatable(d:datetime)[datetime(null), -1]"),
         "datatable(d:datetime)[datetime:null, (neg long:1)]"
