@@ -375,7 +375,11 @@ fn scans_are_lazy_and_projectable() {
 #[test]
 fn schema_only_catalog() {
     let cat = Catalog::schema_only();
-    assert_eq!(cat.table_names().len(), 27, "the Device* tables and the 17 of defender_tables_more.json");
+    assert_eq!(
+        cat.table_names().len(),
+        27,
+        "the Device* tables and the 17 of defender_tables_more.json"
+    );
     let schema = cat.schema("DeviceInfo").unwrap();
     assert_eq!(
         schema.len(),

@@ -83,6 +83,13 @@ pub fn run(a: &RunArgs) -> u8 {
             }
         }
     }
+    let fixed_now = match a.now.as_deref().map(super::parse_now).transpose() {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("huntbench: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
     let paths = if a.paths.is_empty() {
         vec![super::default_rules_dir()]
     } else {
@@ -102,14 +109,8 @@ pub fn run(a: &RunArgs) -> u8 {
             return super::EXIT_FAILED;
         }
     };
-    let now = match &a.now {
-        Some(s) => match super::parse_now(s) {
-            Ok(n) => n,
-            Err(e) => {
-                eprintln!("huntbench: {e}");
-                return super::EXIT_USAGE;
-            }
-        },
+    let now = match fixed_now {
+        Some(n) => n,
         None => match manifest_now(&data_dir) {
             Some(n) => {
                 eprintln!(
