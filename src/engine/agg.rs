@@ -17,6 +17,10 @@ enum Collect {
     Set { limit: usize },
     List { limit: usize, keep_nulls: bool },
     Bag,
+    /// binary_all_and / _or / _xor: a long
+    BitAnd,
+    BitOr,
+    BitXor,
 }
 
 /// One output column of an aggregate call.
@@ -89,6 +93,7 @@ fn lift_aggs(
 fn dynamic_collect(kind: Collect, vals: Vec<Value>, elem: ScalarType) -> String {
     let mut out: Vec<serde_json::Value> = Vec::new();
     match kind {
+        Collect::BitAnd | Collect::BitOr | Collect::BitXor => return String::new(),
         Collect::Bag => {
             let mut m = serde_json::Map::new();
             for v in vals {
@@ -141,7 +146,35 @@ fn dynamic_collect(kind: Collect, vals: Vec<Value>, elem: ScalarType) -> String 
     serde_json::Value::Array(out).to_string()
 }
 
+/// binary_all_and/or/xor over a group's longs; nulls are skipped, an empty group gives null.
+fn bit_fold(kind: Collect, vals: &[Value]) -> Option<i64> {
+    let mut it = vals.iter().filter_map(Value::as_i64);
+    let first = it.next()?;
+    Some(it.fold(first, |a, b| match kind {
+        Collect::BitAnd => a & b,
+        Collect::BitOr => a | b,
+        _ => a ^ b,
+    }))
+}
+
 fn collect_expr(e: Expr, kind: Collect, elem: ScalarType) -> Expr {
+    if matches!(kind, Collect::BitAnd | Collect::BitOr | Collect::BitXor) {
+        return e.map(
+            move |c: Column| {
+                let ca = c.list()?;
+                let mut out: Vec<Option<i64>> = Vec::with_capacity(ca.len());
+                for i in 0..ca.len() {
+                    let vals = match ca.get_as_series(i) {
+                        Some(s) => column_values(&s.into_column(), elem)?,
+                        None => Vec::new(),
+                    };
+                    out.push(bit_fold(kind, &vals));
+                }
+                Ok(Int64Chunked::from_iter_options(c.name().clone(), out.into_iter()).into_series().into_column())
+            },
+            |_schema, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
+        );
+    }
     e.map(
         move |c: Column| {
             let ca = c.list()?;
@@ -528,6 +561,41 @@ impl Planner<'_> {
                     return Err(semantic(format!("{n}() needs a percentile"), e.span));
                 }
                 outs
+            }
+            "binary_all_and" | "binary_all_or" | "binary_all_xor" => {
+                let x = arg(0)?;
+                if !matches!(x.ty, ScalarType::Long | ScalarType::Int) {
+                    return Err(semantic(format!("{n}() needs a long, not {}", x.ty), e.span));
+                }
+                let kind = match n {
+                    "binary_all_and" => Collect::BitAnd,
+                    "binary_all_or" => Collect::BitOr,
+                    _ => Collect::BitXor,
+                };
+                vec![AggOut {
+                    default_name: format!("{n}_{fname}"),
+                    expr: x.expr.implode(true),
+                    ty: ScalarType::Long,
+                    collect: Some((kind, x.ty)),
+                }]
+            }
+            "covariance" | "covariancep" | "covarianceif" | "covariancepif" => {
+                let (x, y) = (arg(0)?, arg(1)?);
+                if !x.ty.is_numeric() || !y.ty.is_numeric() {
+                    return Err(semantic(format!("{n}() needs numbers"), e.span));
+                }
+                let mut xf = x.expr.cast(DataType::Float64);
+                let mut yf = y.expr.cast(DataType::Float64);
+                if n.ends_with("if") {
+                    let p = pred(2)?;
+                    xf = xf.filter(p.clone());
+                    yf = yf.filter(p);
+                }
+                let ddof = if n.trim_end_matches("if").ends_with('p') { 0.0 } else { 1.0 };
+                let cov = ((xf.clone() - xf.clone().mean()) * (yf.clone() - yf.mean())).sum()
+                    / (xf.count().cast(DataType::Float64) - lit(ddof));
+                let yname = targs.get(1).and_then(|t| t.name.clone()).unwrap_or_default();
+                one(format!("{n}_{fname}_{yname}"), cov, ScalarType::Real)
             }
             other => {
                 return Err(unsupported(

@@ -197,8 +197,10 @@ pub fn frame_rows(
 pub fn lit_value(v: &Value, ty: ScalarType) -> Expr {
     let v = coerce(v, ty);
     let dtype = polars_dtype(ty);
-    match v {
-        Value::Null => lit(Null {}).cast(dtype),
+    // Every literal is cast to the declared dtype: polars keeps integer literals "dynamic" and may
+    // materialise them as Int32, while a KQL long column must be Int64 (union/concat compare dtypes).
+    let e = match v {
+        Value::Null => lit(Null {}),
         Value::Bool(b) => lit(b),
         Value::Int(i) => lit(i),
         Value::Long(i) | Value::DateTime(i) | Value::TimeSpan(i) => lit(i),
@@ -206,7 +208,8 @@ pub fn lit_value(v: &Value, ty: ScalarType) -> Expr {
         Value::String(s) | Value::Guid(s) => lit(s),
         Value::Dynamic(_) => match dynamic_text(&v) {
             Some(t) => lit(t),
-            None => lit(Null {}).cast(dtype),
+            None => lit(Null {}),
         },
-    }
+    };
+    e.cast(dtype)
 }

@@ -1054,6 +1054,12 @@ impl Planner<'_> {
                 }
                 return self.compile(&args[1], ctx);
             }
+            "column_names_of" if args.len() == 1 => {
+                let f = self.plan_tabular(&args[0], ctx.scope)?;
+                let names: Vec<serde_json::Value> =
+                    f.cols.iter().map(|(c, _)| serde_json::Value::String(c.clone())).collect();
+                return Ok(Typed::constant(Value::Dynamic(serde_json::Value::Array(names)), ScalarType::Dynamic));
+            }
             "pack_all" => {
                 let ignore_empty = match args.first() {
                     Some(a) => matches!(self.compile(a, ctx)?.konst, Some(Value::Bool(true))),
@@ -1096,7 +1102,7 @@ impl Planner<'_> {
                 span,
             ));
         }
-        if matches!(n, "row_number" | "prev" | "next" | "row_cumsum") {
+        if matches!(n, "row_number" | "prev" | "next" | "row_cumsum" | "row_rank_dense" | "row_rank_min") {
             return self.window_fn(n, args, ctx, span);
         }
         if matches!(
@@ -1204,6 +1210,20 @@ impl Planner<'_> {
                 }
                 let start = konst_i64(0, 1)?;
                 Ok(out(rownum + lit(start - 1), ScalarType::Long))
+            }
+            "row_rank_dense" | "row_rank_min" => {
+                if args.len() != 1 {
+                    return Err(unsupported(format!("{n}() with a restart predicate is not supported"), span));
+                }
+                let x = self.compile(&args[0], ctx)?;
+                // a new rank where the value differs from the previous row's (the input is sorted)
+                let changed = x.expr.clone().neq_missing(x.expr.shift(lit(1))).fill_null(lit(true));
+                let e = if n == "row_rank_dense" {
+                    changed.cast(DataType::Int64).cum_sum(false)
+                } else {
+                    when(changed).then(rownum).otherwise(lit(0i64)).cum_max(false)
+                };
+                Ok(out(e, ScalarType::Long))
             }
             "row_cumsum" => {
                 if args.len() != 1 {

@@ -205,12 +205,9 @@ impl<'a> Planner<'a> {
                     let t = self.compile(e, &Ctx::scalar(scope))?;
                     match t.konst {
                         Some(v) => Binding::Scalar(v, t.ty),
-                        None => {
-                            return Err(semantic(
-                                format!("`let {}` must be a constant or a table here", l.name.name),
-                                e.span,
-                            ));
-                        }
+                        // inside a function body, a value computed from parameters bound to the caller's
+                        // columns
+                        None => Binding::Expr(t),
                     }
                 }
             }
@@ -1382,6 +1379,7 @@ impl<'a> Planner<'a> {
         scope: &Scope,
     ) -> Result<Frame, Diagnostic> {
         let mut kind_inner = false;
+        let mut fuzzy = false;
         let mut withsource: Option<String> = None;
         for p in &spec.params {
             let v = match &p.value.kind {
@@ -1394,7 +1392,7 @@ impl<'a> Planner<'a> {
             match p.name.name.as_str() {
                 "kind" => kind_inner = v == "inner",
                 "withsource" => withsource = Some(v),
-                "isfuzzy" => {}
+                "isfuzzy" => fuzzy = v == "true",
                 other => {
                     return Err(unsupported(
                         format!("union option `{other}` is not supported"),
@@ -1412,6 +1410,7 @@ impl<'a> Planner<'a> {
         for leg in &spec.legs {
             match &leg.kind {
                 ExprKind::Ident(id) if id.name.contains('*') => {
+                    // wildcards match the tables and the views defined with `let V = view () {...}`
                     let mut names: Vec<String> = self
                         .tables
                         .table_names()
@@ -1419,9 +1418,22 @@ impl<'a> Planner<'a> {
                         .filter(|t| wildcard_match(&id.name, t))
                         .collect();
                     names.sort();
+                    let mut views: Vec<String> = scope
+                        .names()
+                        .filter(|n| wildcard_match(&id.name, n))
+                        .filter(|n| matches!(scope.get(n), Some(Binding::View(..))))
+                        .map(str::to_string)
+                        .collect();
+                    views.sort();
+                    views.dedup();
                     for n in names {
                         let f = self.table(&n, id.span, scope)?;
                         legs.push((n, f));
+                    }
+                    for v in views {
+                        let e = ast::Expr { kind: ExprKind::Ident(ast::Ident { name: v.clone(), span: id.span }), span: id.span };
+                        let f = self.plan_tabular(&e, scope)?;
+                        legs.push((v, f));
                     }
                 }
                 ExprKind::Ident(id) => {
@@ -1437,7 +1449,12 @@ impl<'a> Planner<'a> {
                     legs.push((label, f));
                 }
                 _ => {
-                    let f = self.plan_tabular(leg, scope)?;
+                    let f = match self.plan_tabular(leg, scope) {
+                        Ok(f) => f,
+                        // isfuzzy=true: a leg that does not resolve is left out
+                        Err(d) if fuzzy && matches!(d.kind, DiagKind::UnknownTable | DiagKind::UnknownName) => continue,
+                        Err(d) => return Err(d),
+                    };
                     let label = as_label(leg).unwrap_or_else(|| {
                         arg_i += 1;
                         format!("union_arg{}", arg_i - 1)
@@ -1447,7 +1464,7 @@ impl<'a> Planner<'a> {
             }
         }
         if legs.is_empty() {
-            return Err(semantic("union matched no tables", spec.span));
+            return Err(diag(DiagKind::UnknownTable, "union matched no tables", spec.span));
         }
         // The union schema: every (name, type); a name with two types gets one column per type (x_long, x_string).
         let mut seen: Vec<(String, ScalarType)> = Vec::new();
