@@ -51,11 +51,18 @@ fn reason_key(d: &Diagnostic) -> String {
 }
 
 pub fn run(a: &CheckArgs) -> u8 {
-    let paths = if a.paths.is_empty() { vec![super::default_rules_dir()] } else { a.paths.clone() };
+    let paths = if a.paths.is_empty() {
+        vec![super::default_rules_dir()]
+    } else {
+        a.paths.clone()
+    };
     let report = rules::load_paths(&paths);
     let tables = Catalog::schema_only();
     // a fixed instant: planning must not depend on the clock
-    let opts = RunOptions { now: Some(0), ..Default::default() };
+    let opts = RunOptions {
+        now: Some(0),
+        ..Default::default()
+    };
     let mut ok = 0usize;
     let mut failed = 0usize;
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
@@ -95,7 +102,11 @@ pub fn run(a: &CheckArgs) -> u8 {
         }
         println!(
             "by category: {}",
-            categories.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", ")
+            categories
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     println!("checked {}: {ok} ok, {failed} failed", ok + failed);

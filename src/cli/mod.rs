@@ -1,9 +1,10 @@
 //! The command line: `huntbench query | check | run | rules | sample`.
 
-// pub mod check;
+pub mod check;
 pub mod output;
 pub mod query;
-// pub mod run;
+pub mod rules_cmd;
+pub mod run;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,6 +28,12 @@ struct Cli {
 enum Command {
     /// Run one KQL query (from -e, --file, or standard input).
     Query(query::QueryArgs),
+    /// Run hunting rules over exported tables.
+    Run(run::RunArgs),
+    /// Parse and plan rules against the Defender schemas, without data.
+    Check(check::CheckArgs),
+    /// List rules: id, name, tables, tactics and techniques, and load errors.
+    Rules(rules_cmd::RulesArgs),
 }
 
 /// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
@@ -37,10 +44,24 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Query(a)) => query::run(&a),
-        None => {
-            eprintln!("huntbench: see `huntbench --help`");
-            EXIT_USAGE
-        }
+        Some(Command::Run(a)) => run::run(&a),
+        Some(Command::Check(a)) => check::run(&a),
+        Some(Command::Rules(a)) => match rules_cmd::run(&a) {
+            Ok(code) => code as u8,
+            Err(e) => {
+                eprintln!("huntbench: {e}");
+                EXIT_FAILED
+            }
+        },
+        // No command: the bundled rules over the bundled sample data. (The interactive workbench will open
+        // here once it lands; until then this is the headless run.)
+        None => run::run(&run::RunArgs {
+            paths: Vec::new(),
+            data: None,
+            now: None,
+            set: Vec::new(),
+            format: run::RunFormat::Table,
+        }),
     };
     ExitCode::from(code)
 }
@@ -75,9 +96,6 @@ pub fn describe_now(now: i64, source: &str) -> String {
 
 /// The bundled rules folder: `rules/` in the current directory, else beside the crate.
 pub fn default_rules_dir() -> PathBuf {
-    let here = PathBuf::from("rules");
-    if here.is_dir() {
-        return here;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
+    rules_cmd::default_rules_dir()
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
 }

@@ -46,7 +46,11 @@ pub fn manifest_now(dir: &Path) -> Option<i64> {
 }
 
 /// The query of `rule` with the `--set` values applied; the names that matched are added to `used`.
-fn apply_sets(rule: &Rule, sets: &[(String, String)], used: &mut Vec<String>) -> Result<String, String> {
+fn apply_sets(
+    rule: &Rule,
+    sets: &[(String, String)],
+    used: &mut Vec<String>,
+) -> Result<String, String> {
     let mut q = rule.query.clone();
     for (name, value) in sets {
         match params::set_let(&q, name, value) {
@@ -70,17 +74,25 @@ pub fn run(a: &RunArgs) -> u8 {
     let mut sets = Vec::new();
     for s in &a.set {
         match s.split_once('=') {
-            Some((n, v)) if !n.trim().is_empty() => sets.push((n.trim().to_string(), v.to_string())),
+            Some((n, v)) if !n.trim().is_empty() => {
+                sets.push((n.trim().to_string(), v.to_string()))
+            }
             _ => {
                 eprintln!("huntbench: --set takes NAME=VALUE, got `{}`", sanitize(s));
                 return super::EXIT_USAGE;
             }
         }
     }
-    let paths = if a.paths.is_empty() { vec![super::default_rules_dir()] } else { a.paths.clone() };
+    let paths = if a.paths.is_empty() {
+        vec![super::default_rules_dir()]
+    } else {
+        a.paths.clone()
+    };
     let report = rules::load_paths(&paths);
     let Some(data_dir) = a.data.clone().or_else(super::default_data_dir) else {
-        eprintln!("huntbench: no data folder: pass --data DIR (the bundled sample-data/ was not found)");
+        eprintln!(
+            "huntbench: no data folder: pass --data DIR (the bundled sample-data/ was not found)"
+        );
         return super::EXIT_USAGE;
     };
     let catalog = match Catalog::open(&data_dir) {
@@ -102,28 +114,44 @@ pub fn run(a: &RunArgs) -> u8 {
             Some(n) => {
                 eprintln!(
                     "huntbench: {}",
-                    super::describe_now(n, &format!("the reference time of {}; --now changes it", data_dir.display()))
+                    super::describe_now(
+                        n,
+                        &format!(
+                            "the reference time of {}; --now changes it",
+                            data_dir.display()
+                        )
+                    )
                 );
                 n
             }
             None => engine::wall_clock_now(),
         },
     };
-    let opts = RunOptions { now: Some(now), ..Default::default() };
+    let opts = RunOptions {
+        now: Some(now),
+        ..Default::default()
+    };
     let mut used = Vec::new();
     let mut outcomes = Vec::new();
     for rule in &report.rules {
         let result = apply_sets(rule, &sets, &mut used).and_then(|q| {
             engine::run(&q, &catalog, &opts).map_err(|d| {
                 let loc = super::check::rule_location(rule, &d);
-                format!("{loc}: {}", d.render(&q, &rule.path.display().to_string(), rule.query_line, false))
+                format!(
+                    "{loc}: {}",
+                    d.render(&q, &rule.path.display().to_string(), rule.query_line, false)
+                )
             })
         });
         outcomes.push(Outcome { rule, result });
     }
     for (name, _) in &sets {
         if !used.contains(name) {
-            eprintln!("huntbench: no rule has a parameter `{}` (a top-level `let {} = ...;`)", sanitize(name), sanitize(name));
+            eprintln!(
+                "huntbench: no rule has a parameter `{}` (a top-level `let {} = ...;`)",
+                sanitize(name),
+                sanitize(name)
+            );
             return super::EXIT_USAGE;
         }
     }
@@ -180,11 +208,20 @@ pub fn run(a: &RunArgs) -> u8 {
         RunFormat::Table | RunFormat::Csv => {
             let width = output::term_width();
             for o in &outcomes {
-                let title = o.rule.name.clone().unwrap_or_else(|| o.rule.path.display().to_string());
+                let title = o
+                    .rule
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| o.rule.path.display().to_string());
                 match &o.result {
                     Ok(r) => {
                         if a.format == RunFormat::Table {
-                            println!("== {} ({} rows, {} ms)", sanitize(&title), r.frame.height(), r.elapsed.as_millis());
+                            println!(
+                                "== {} ({} rows, {} ms)",
+                                sanitize(&title),
+                                r.frame.height(),
+                                r.elapsed.as_millis()
+                            );
                             match output::result_table(r, width) {
                                 Ok(t) => println!("{t}"),
                                 Err(d) => println!("error: {}", sanitize(&d.message)),

@@ -5,7 +5,19 @@
 //! type. Datetimes and timespans are `Int64` 100 ns ticks (datetimes since the Unix epoch, UTC); dynamic is
 //! a `String` holding JSON text (polars null for `dynamic(null)`); strings are never null (`""`).
 
+pub mod catalog;
+pub mod convert;
+pub mod csvfile;
+pub mod error;
+pub mod jsonfile;
+pub mod sample;
+pub mod schema;
+pub mod time;
 pub mod types;
+
+pub use catalog::{Catalog, TableInfo};
+pub use error::{DataError, DataWarning};
+pub use schema::{defender_schema, defender_table_names};
 
 use polars::prelude::LazyFrame;
 

@@ -159,6 +159,23 @@ fn collect_expr(e: Expr, kind: Collect, elem: ScalarType) -> Expr {
     )
 }
 
+/// The name an outer call gives a lifted aggregate under Kusto's naming rules (`tostring(make_set(X))` ->
+/// `set_X`), when the call takes its first argument's name.
+fn passed_through_name(e: &ast::Expr, lifted: &[(String, String)]) -> Option<String> {
+    let ExprKind::Call { name, args } = &e.kind else {
+        return None;
+    };
+    let ExprKind::Ident(id) = &args.first()?.kind else {
+        return None;
+    };
+    let agg_name = lifted
+        .iter()
+        .find(|(tmp, _)| *tmp == id.name)
+        .map(|(_, n)| n.as_str())?;
+    let def = super::functions::lookup(&name.name)?;
+    def.naming.column_name(def.name, &[Some(agg_name)])
+}
+
 fn first_name(args: &[Typed]) -> String {
     args.first()
         .and_then(|a| a.name.clone())
@@ -313,13 +330,18 @@ impl Planner<'_> {
                 };
                 one(format!("{n}_{fname}"), r, x.ty)
             }
-            "stdev" | "stdevif" | "stdevp" | "variance" | "varianceif" | "variancep" => {
+            "stdev" | "stdevif" | "stdevp" | "stdevpif" | "variance" | "varianceif"
+            | "variancep" | "variancepif" => {
                 let x = arg(0)?;
                 let mut ex = x.expr.cast(DataType::Float64);
                 if n.ends_with("if") {
                     ex = ex.filter(pred(1)?);
                 }
-                let ddof = if n.ends_with('p') { 0 } else { 1 };
+                let ddof = if n.trim_end_matches("if").ends_with('p') {
+                    0
+                } else {
+                    1
+                };
                 let r = if n.starts_with("stdev") {
                     ex.std(ddof)
                 } else {
@@ -588,11 +610,13 @@ impl Planner<'_> {
                         a.expr.span,
                     ));
                 }
+                let mut lifted_names: Vec<(String, String)> = Vec::new();
                 for (tmp, call) in &found {
                     let res = self.agg_call(call, &f, &key_names, scope)?;
                     let Some(o) = res.into_iter().next() else {
                         continue;
                     };
+                    lifted_names.push((tmp.clone(), o.default_name.clone()));
                     agg_exprs.push(o.expr.alias(tmp.as_str()));
                     if let Some((kind, elem)) = o.collect {
                         posts.push(collect_expr(col(tmp.as_str()), kind, elem).alias(tmp.as_str()));
@@ -601,7 +625,11 @@ impl Planner<'_> {
                 }
                 let name = match a.names.first() {
                     Some(n) => n.name.clone(),
-                    None => default_column_name(&taken),
+                    // `tostring(makeset(X))` is named like its argument: set_X
+                    None => match passed_through_name(&rewritten, &lifted_names) {
+                        Some(n) => unique_name(&n, &taken),
+                        None => default_column_name(&taken),
+                    },
                 };
                 taken.push(name.clone());
                 computed.push((rewritten, name, items.len()));

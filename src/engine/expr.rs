@@ -21,14 +21,25 @@ use super::value::Value;
 pub struct Ctx<'s> {
     pub cols: &'s [(String, ScalarType)],
     pub scope: &'s Scope,
+    /// The operator's input columns, when they differ from `cols` (in `extend`, later items see earlier
+    /// ones, but `pack_all()` packs the input row).
+    pub input: Option<&'s [(String, ScalarType)]>,
 }
 
 impl<'s> Ctx<'s> {
     pub fn scalar(scope: &'s Scope) -> Ctx<'s> {
-        Ctx { cols: &[], scope }
+        Ctx {
+            cols: &[],
+            scope,
+            input: None,
+        }
     }
     pub fn rows(cols: &'s [(String, ScalarType)], scope: &'s Scope) -> Ctx<'s> {
-        Ctx { cols, scope }
+        Ctx {
+            cols,
+            scope,
+            input: None,
+        }
     }
 }
 
@@ -138,7 +149,14 @@ pub fn rowwise(args: Vec<Typed>, ty: ScalarType, f: functions::RowFn) -> Typed {
     let first = exprs.remove(0);
     let out = first.map_many(
         move |cols: &mut [Column]| {
-            let n = cols.iter().map(|c| c.len()).max().unwrap_or(0);
+            // constants arrive as length-1 columns; the frame's height is the length of the others (0 for
+            // an empty frame)
+            let n = cols
+                .iter()
+                .map(|c| c.len())
+                .filter(|&l| l != 1)
+                .max()
+                .unwrap_or(1);
             let mut vals = Vec::with_capacity(cols.len());
             for (c, t) in cols.iter().zip(&types) {
                 vals.push(column_values(c, *t)?);
@@ -667,7 +685,7 @@ impl Planner<'_> {
                 })
             }
             MatchesRegex => {
-                let re = regex::Regex::new(&needle)
+                let re = super::re2::compile(&needle)
                     .map_err(|e| semantic(format!("invalid regular expression: {e}"), span))?;
                 str_predicate(l.expr, move |h| re.is_match(h))
             }
@@ -700,7 +718,7 @@ impl Planner<'_> {
         rowwise(
             vec![t],
             ScalarType::String,
-            Arc::new(|v: &[Value]| Value::String(v[0].to_kql_string())),
+            Arc::new(|v: &[Value]| Value::String(functions::kql_tostring(&v[0]))),
         )
     }
 
@@ -983,6 +1001,8 @@ impl Planner<'_> {
                     a.ty
                 } else if let Some(w) = ScalarType::widest_numeric(a.ty, b.ty) {
                     w
+                } else if a.ty == ScalarType::Dynamic || b.ty == ScalarType::Dynamic {
+                    ScalarType::Dynamic
                 } else if a.konst.as_ref().is_some_and(Value::is_null) {
                     b.ty
                 } else if b.konst.as_ref().is_some_and(Value::is_null) {
@@ -1040,8 +1060,9 @@ impl Planner<'_> {
                     None => false,
                 };
                 let mut targs = Vec::new();
-                let names: Vec<String> = ctx.cols.iter().map(|(n, _)| n.clone()).collect();
-                for (n, t) in ctx.cols {
+                let packed = ctx.input.unwrap_or(ctx.cols);
+                let names: Vec<String> = packed.iter().map(|(n, _)| n.clone()).collect();
+                for (n, t) in packed {
                     targs.push(Typed::column(n, *t));
                 }
                 if targs.is_empty() {
@@ -1075,13 +1096,12 @@ impl Planner<'_> {
                 span,
             ));
         }
+        if matches!(n, "row_number" | "prev" | "next" | "row_cumsum") {
+            return self.window_fn(n, args, ctx, span);
+        }
         if matches!(
             n,
-            "row_number"
-                | "prev"
-                | "next"
-                | "row_cumsum"
-                | "row_rank_dense"
+            "row_rank_dense"
                 | "row_rank_min"
                 | "rand"
                 | "new_guid"
@@ -1135,6 +1155,104 @@ impl Planner<'_> {
         Ok(res.with_name(name))
     }
 
+    /// Window functions over the (serialised) row order: row_number, prev, next, row_cumsum.
+    fn window_fn(
+        &mut self,
+        n: &str,
+        args: &[ast::Expr],
+        ctx: &Ctx,
+        span: Span,
+    ) -> Result<Typed, Diagnostic> {
+        let Some((anchor, _)) = ctx.cols.first() else {
+            return Err(semantic(format!("{n}() needs a table with rows"), span));
+        };
+        // 1, 2, 3, ... over the frame
+        let rownum = col(anchor.as_str())
+            .is_null()
+            .or(lit(true))
+            .cast(DataType::Int64)
+            .cum_sum(false);
+        let mut konst_i64 = |i: usize, default: i64| -> Result<i64, Diagnostic> {
+            match args.get(i) {
+                None => Ok(default),
+                Some(a) => self
+                    .compile(a, &Ctx::scalar(ctx.scope))?
+                    .konst
+                    .and_then(|v| v.as_i64())
+                    .ok_or_else(|| {
+                        semantic(
+                            format!("{n}(): this argument must be a constant number"),
+                            a.span,
+                        )
+                    }),
+            }
+        };
+        let out = |expr: Expr, ty: ScalarType| Typed {
+            expr,
+            ty,
+            konst: None,
+            name: None,
+            is_type: false,
+        };
+        match n {
+            "row_number" => {
+                if args.len() > 1 {
+                    return Err(unsupported(
+                        "row_number() with a restart predicate is not supported",
+                        span,
+                    ));
+                }
+                let start = konst_i64(0, 1)?;
+                Ok(out(rownum + lit(start - 1), ScalarType::Long))
+            }
+            "row_cumsum" => {
+                if args.len() != 1 {
+                    return Err(unsupported(
+                        "row_cumsum() with a restart predicate is not supported",
+                        span,
+                    ));
+                }
+                let x = self.compile(&args[0], ctx)?;
+                if !x.ty.is_numeric() {
+                    return Err(semantic(
+                        format!("row_cumsum() needs a number, not {}", x.ty),
+                        args[0].span,
+                    ));
+                }
+                let ty = if x.ty == ScalarType::Real {
+                    ScalarType::Real
+                } else {
+                    ScalarType::Long
+                };
+                Ok(out(x.expr.cast(polars_dtype(ty)).cum_sum(false), ty))
+            }
+            _ => {
+                let offset = konst_i64(1, 1)?;
+                let Some(a0) = args.first() else {
+                    return Err(semantic(format!("{n}() needs a column"), span));
+                };
+                let x = self.compile(a0, ctx)?;
+                let shift = if n == "prev" { offset } else { -offset };
+                let shifted = x.expr.clone().shift(lit(shift));
+                let e = match args.get(2) {
+                    Some(d) => {
+                        let dv = self.compile(d, ctx)?;
+                        let dv = cast_typed(dv, x.ty);
+                        let outside = if n == "prev" {
+                            rownum.lt_eq(lit(offset))
+                        } else {
+                            rownum.gt(len().cast(DataType::Int64) - lit(offset))
+                        };
+                        when(outside).then(dv.expr).otherwise(shifted)
+                    }
+                    None if x.ty == ScalarType::String => shifted.fill_null(lit("")),
+                    None => shifted,
+                };
+                Ok(out(e, x.ty))
+            }
+        }
+    }
+
     pub(crate) fn call_scalar_function(
         &mut self,
         def: &ast::FunctionDef,
@@ -1164,15 +1282,30 @@ impl Planner<'_> {
         let body_ctx = Ctx {
             cols: ctx.cols,
             scope: &scope,
+            input: ctx.input,
         };
         self.compile(e, &body_ctx).map(|t| t.with_name(None))
     }
 }
 
-/// Casts a compiled value to type `ty` (numeric widening).
+/// Casts a compiled value to type `ty` (numeric widening; any value into dynamic).
 pub(crate) fn cast_typed(t: Typed, ty: ScalarType) -> Typed {
     if t.ty == ty {
         return t;
+    }
+    if ty == ScalarType::Dynamic {
+        // the dynamic column holds JSON text: a string "a" becomes "\"a\""
+        return rowwise(
+            vec![t],
+            ScalarType::Dynamic,
+            Arc::new(|v: &[Value]| {
+                if v[0].is_null() {
+                    Value::Null
+                } else {
+                    Value::Dynamic(v[0].to_dynamic())
+                }
+            }),
+        );
     }
     if let Some(k) = &t.konst {
         return Typed::constant(k.clone(), ty);

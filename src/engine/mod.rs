@@ -15,6 +15,7 @@ pub mod functions;
 pub mod has;
 pub mod ops;
 pub mod plan;
+pub mod re2;
 pub mod reshape;
 pub mod value;
 

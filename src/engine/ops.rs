@@ -310,7 +310,7 @@ pub fn string_op(op: BinOp, a: &str, b: &str) -> Value {
         NotEndsWith => !has::substr_match(a, b, SubstrKind::EndsWith, false),
         EndsWithCs => has::substr_match(a, b, SubstrKind::EndsWith, true),
         NotEndsWithCs => !has::substr_match(a, b, SubstrKind::EndsWith, true),
-        MatchesRegex => match regex::Regex::new(b) {
+        MatchesRegex => match super::re2::compile(b) {
             Ok(re) => re.is_match(a),
             Err(_) => return Value::Null,
         },

@@ -959,6 +959,9 @@ impl<'a> Planner<'a> {
                 "`search` is not supported yet; use `where * has ...`",
                 span,
             )),
+            OpKind::Evaluate { plugin, args } if plugin.name == "bag_unpack" => {
+                self.bag_unpack(f, args, scope, span)
+            }
             OpKind::Evaluate { plugin, .. } => Err(unsupported(
                 format!("the `{}` plugin (evaluate) is not supported", plugin.name),
                 span,
@@ -967,6 +970,96 @@ impl<'a> Planner<'a> {
                 Err(unsupported(format!("{name} is not supported"), span))
             }
         }
+    }
+
+    /// `evaluate bag_unpack(col [, prefix])`: one column per key of the bags. The output schema depends on
+    /// the data, so the input is collected here, at plan time.
+    fn bag_unpack(
+        &mut self,
+        f: Frame,
+        args: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> Result<Frame, Diagnostic> {
+        let Some(first) = args.first() else {
+            return Err(semantic("bag_unpack needs a dynamic column", span));
+        };
+        let t = self.compile(first, &Ctx::rows(&f.cols, scope))?;
+        let prefix = match args.get(1) {
+            Some(a) => match self.compile(a, &Ctx::scalar(scope))?.konst {
+                Some(Value::String(p)) => p,
+                _ => {
+                    return Err(unsupported(
+                        "bag_unpack: only a constant column prefix is supported",
+                        a.span,
+                    ));
+                }
+            },
+            None => String::new(),
+        };
+        if args.len() > 2 {
+            return Err(unsupported(
+                "bag_unpack: only the column and a prefix are supported",
+                span,
+            ));
+        }
+        let source_col = match &first.kind {
+            ExprKind::Ident(id) if f.col_type(&id.name).is_some() => Some(id.name.clone()),
+            _ => None,
+        };
+        let tmp = self.tmp_name("bag");
+        let df =
+            f.lf.with_columns([t.expr.alias(tmp.as_str())])
+                .collect()
+                .map_err(|e| polars_err(e, span))?;
+        let bags = convert::column_values(df.column(&tmp).map_err(|e| polars_err(e, span))?, t.ty)
+            .map_err(|e| polars_err(e, span))?;
+        let mut keys: Vec<String> = Vec::new();
+        for b in &bags {
+            if let Value::Dynamic(serde_json::Value::Object(m)) = b {
+                for k in m.keys() {
+                    if !keys.contains(k) {
+                        keys.push(k.clone());
+                    }
+                }
+            }
+        }
+        keys.sort();
+        let mut cols: Vec<(String, ScalarType)> = f
+            .cols
+            .iter()
+            .filter(|(n, _)| Some(n) != source_col.as_ref())
+            .cloned()
+            .collect();
+        let mut columns: Vec<Column> = Vec::new();
+        for (n, _) in &cols {
+            columns.push(df.column(n).map_err(|e| polars_err(e, span))?.clone());
+        }
+        for k in keys {
+            let name = format!("{prefix}{k}");
+            if cols.iter().any(|(n, _)| *n == name) {
+                return Err(semantic(
+                    format!("bag_unpack: the column `{name}` already exists"),
+                    span,
+                ));
+            }
+            let vals: Vec<Value> = bags
+                .iter()
+                .map(|b| match b {
+                    Value::Dynamic(serde_json::Value::Object(m)) => match m.get(&k) {
+                        None | Some(serde_json::Value::Null) => Value::Null,
+                        Some(v) => Value::Dynamic(v.clone()),
+                    },
+                    _ => Value::Null,
+                })
+                .collect();
+            let ty = infer_dynamic_type(&vals);
+            let typed: Vec<Value> = vals.iter().map(|v| convert::coerce(v, ty)).collect();
+            columns.push(values_column(&name, &typed, ty));
+            cols.push((name, ty));
+        }
+        let df = DataFrame::new(df.height(), columns).map_err(|e| polars_err(e, span))?;
+        Ok(Frame::from_df(df, cols))
     }
 
     pub(crate) fn unknown_column(&self, name: &str, span: Span, f: &Frame) -> Diagnostic {
@@ -999,7 +1092,12 @@ impl<'a> Planner<'a> {
         let mut lf = f.lf;
         for item in items {
             // Each item sees the columns the previous ones made.
-            let t = self.compile(&item.expr, &Ctx::rows(&cols, scope))?;
+            let ctx = Ctx {
+                cols: &cols,
+                scope,
+                input: Some(&f.cols),
+            };
+            let t = self.compile(&item.expr, &ctx)?;
             let outs = self.output_names(item, &t, &cols, true)?;
             let mut exprs = Vec::new();
             for (name, e, ty) in outs {
@@ -1396,6 +1494,30 @@ impl<'a> Planner<'a> {
         cols.extend(out_cols.into_iter().map(|(_, t, o)| (o, t)));
         Ok(Frame { lf, cols })
     }
+}
+
+/// The type a column of JSON values gets when unpacked: long, real, bool or string when every non-null value
+/// is one, dynamic otherwise.
+fn infer_dynamic_type(vals: &[Value]) -> ScalarType {
+    let mut ty: Option<ScalarType> = None;
+    for v in vals {
+        let t = match v {
+            Value::Dynamic(serde_json::Value::Number(n)) if n.is_i64() => ScalarType::Long,
+            Value::Dynamic(serde_json::Value::Number(_)) => ScalarType::Real,
+            Value::Dynamic(serde_json::Value::String(_)) => ScalarType::String,
+            Value::Dynamic(serde_json::Value::Bool(_)) => ScalarType::Bool,
+            Value::Null => continue,
+            _ => return ScalarType::Dynamic,
+        };
+        ty = match (ty, t) {
+            (None, t) => Some(t),
+            (Some(a), b) if a == b => Some(a),
+            (Some(ScalarType::Long), ScalarType::Real)
+            | (Some(ScalarType::Real), ScalarType::Long) => Some(ScalarType::Real),
+            _ => return ScalarType::Dynamic,
+        };
+    }
+    ty.unwrap_or(ScalarType::Dynamic)
 }
 
 /// The name given by a trailing `| as Name`, for `union withsource`.

@@ -123,7 +123,14 @@ impl Planner<'_> {
         // one list column of JSON tuples [e1, e2, ..., index] per row, exploded once
         let tuples = first.map_many(
             move |cols: &mut [Column]| {
-                let n = cols.iter().map(|c| c.len()).max().unwrap_or(0);
+                // constants arrive as length-1 columns; the frame's height is the length of the others (0 for
+                // an empty frame)
+                let n = cols
+                    .iter()
+                    .map(|c| c.len())
+                    .filter(|&l| l != 1)
+                    .max()
+                    .unwrap_or(1);
                 let mut vals = Vec::new();
                 for (c, t) in cols.iter().zip(&arg_types) {
                     vals.push(column_values(c, *t)?);
@@ -258,7 +265,7 @@ impl Planner<'_> {
             match p {
                 ParsePart::Literal(s) => {
                     if kind == ParseKind::Regex {
-                        re.push_str(&format!("(?:{s})"));
+                        re.push_str(&format!("(?:{})", super::re2::translate(s)));
                     } else {
                         re.push_str(&regex::escape(s));
                     }
@@ -270,7 +277,16 @@ impl Planner<'_> {
                     // Named groups: a regex-kind pattern may hold groups of its own. In regex mode string
                     // columns are greedy (parse-operator-04); in simple mode lazy, but the last one takes the
                     // rest of the text.
+                    // relaxed: a typed capture that does not convert is null on its own (parse-operator-07),
+                    // so it captures loosely like a string
                     let body = match ty {
+                        ScalarType::Long | ScalarType::Int if kind == ParseKind::Relaxed => {
+                            r"\-?\d+|.*?"
+                        }
+                        ScalarType::Real | ScalarType::Decimal if kind == ParseKind::Relaxed => {
+                            r"\-?\d+(?:\.\d*)?(?:[eE][\-+]?\d+)?|.*?"
+                        }
+                        _ if kind == ParseKind::Relaxed && ty != ScalarType::String => ".*?",
                         ScalarType::Long | ScalarType::Int => r"\-?\d+",
                         ScalarType::Real | ScalarType::Decimal => {
                             r"\-?\d+(?:\.\d*)?(?:[eE][\-+]?\d+)?"

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod diag;
 pub mod lexer;
+pub mod literal;
 pub mod params;
 pub mod parser;
 pub mod types;

@@ -139,7 +139,15 @@ pub(super) fn parse_datetime_text(s: &str) -> Option<i64> {
     }
     let t = s.trim();
     for date_fmt in ["%m-%d-%Y", "%m/%d/%Y"] {
-        for time_fmt in ["", " %H:%M", " %H:%M:%S", " %H:%M:%S%.f"] {
+        for time_fmt in [
+            "",
+            " %H:%M",
+            " %H:%M:%S",
+            " %H:%M:%S%.f",
+            " %I:%M %p",
+            " %I:%M:%S %p",
+            " %I:%M:%S%.f %p",
+        ] {
             let fmt = format!("{date_fmt}{time_fmt}");
             if time_fmt.is_empty() {
                 if let Ok(d) = chrono::NaiveDate::parse_from_str(t, &fmt) {
@@ -498,6 +506,14 @@ mod tests {
             Ok(s(r#"{"a":[1,2]}"#))
         );
         assert_eq!(
+            call_const("tostring", &[Value::Dynamic(json!(1.5))]),
+            Ok(s("1.5"))
+        );
+        assert_eq!(
+            call_const("tostring", &[Value::Dynamic(json!(2.0))]),
+            Ok(s("2"))
+        );
+        assert_eq!(
             call_const("tostring", &[Value::TimeSpan(3 * 10_000_000)]),
             Ok(s("00:00:03"))
         );
@@ -578,6 +594,16 @@ mod tests {
         assert_eq!(
             call_const("todatetime", &[s("12-02-2022")]),
             Ok(Value::DateTime(d))
+        );
+        // a corpus rule: todatetime(format_datetime(Timestamp, 'MM/dd/yyyy HH:mm'))
+        let t = parse_datetime("2024-03-05T17:45:00Z").unwrap_or(0);
+        assert_eq!(
+            call_const("todatetime", &[s("03/05/2024 17:45")]),
+            Ok(Value::DateTime(t))
+        );
+        assert_eq!(
+            call_const("todatetime", &[s("3/5/2024 5:45:00 PM")]),
+            Ok(Value::DateTime(t))
         );
         assert_eq!(
             call_const("todatetime", &[s("not a date")]),

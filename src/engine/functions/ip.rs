@@ -36,6 +36,13 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
         Naming::Default,
         ipv4_netmask_suffix,
     ),
+    def(
+        "ipv4_range_to_cidr_list",
+        2,
+        2,
+        Naming::Default,
+        ipv4_range_to_cidr_list,
+    ),
     def("has_ipv4", 2, 2, Naming::Default, has_ipv4),
     def("has_ipv4_prefix", 2, 2, Naming::Default, has_ipv4_prefix),
     def("has_any_ipv4", 2, 64, Naming::Default, has_any_ipv4),
@@ -281,6 +288,30 @@ fn ipv4_netmask_suffix(_a: &[ArgInfo]) -> Result<Prepared, String> {
     }))
 }
 
+/// The fewest CIDR blocks covering `start ..= end` ([E] ipv4-range-to-cidr-list-function-00).
+fn ipv4_range_to_cidr_list(_a: &[ArgInfo]) -> Result<Prepared, String> {
+    Ok(Prepared::new(ScalarType::Dynamic, |v| {
+        let (Some(s), Some(e)) = (v4_of(&v[0]), v4_of(&v[1])) else {
+            return Value::Null;
+        };
+        let (mut lo, hi) = (s.addr as u64, e.addr as u64);
+        let mut out = Vec::new();
+        while lo <= hi {
+            let mut size = if lo == 0 {
+                32
+            } else {
+                lo.trailing_zeros().min(32)
+            };
+            while size > 0 && lo + (1u64 << size) - 1 > hi {
+                size -= 1;
+            }
+            out.push(J::String(format!("{}/{}", dotted(lo as u32), 32 - size)));
+            lo += 1u64 << size;
+        }
+        Value::Dynamic(J::Array(out))
+    }))
+}
+
 /// The IPv4 addresses in a text that are delimited by non-alphanumeric characters (and are not part of a
 /// longer dotted number), as their four octets ([D] has-ipv4-function.md).
 fn ipv4_entities(text: &str) -> Vec<[u32; 4]> {
@@ -433,6 +464,22 @@ fn parse_v6(s: &str) -> Option<V6> {
     })
 }
 
+/// For comparisons, an IPv6 address written with a dotted IPv4 tail (`::192.168.1.1`) stands for that IPv4
+/// address, i.e. IPv4-mapped (ipv6-compare-function-00: '::192.168.1.1/30' equals '192.168.1.255/24'), while
+/// parse_ipv6_mask keeps it as written (parse-ipv6-mask-function-00).
+fn v6_for_compare(v: &Value) -> Option<V6> {
+    let text = match v {
+        Value::Null => return None,
+        other => kql_tostring(other),
+    };
+    let mut ip = parse_v6(&text)?;
+    let addr_part = text.split('/').next().unwrap_or("");
+    if addr_part.contains(':') && addr_part.contains('.') {
+        ip.addr = (0xffffu128 << 32) | (ip.addr & 0xffff_ffff);
+    }
+    Some(ip)
+}
+
 fn v6_of(v: &Value) -> Option<V6> {
     match v {
         Value::Null => None,
@@ -467,7 +514,7 @@ fn parse_ipv6_mask(_a: &[ArgInfo]) -> Result<Prepared, String> {
 }
 
 fn compare6(v: &[Value]) -> Option<i64> {
-    let (a, b) = (v6_of(&v[0])?, v6_of(&v[1])?);
+    let (a, b) = (v6_for_compare(&v[0])?, v6_for_compare(&v[1])?);
     let p = prefix_arg(v, 2, 128)
         .ok()?
         .unwrap_or(128)
@@ -713,6 +760,28 @@ mod tests {
             call_const("ipv4_is_private", &[s("172.32.0.1")]),
             Ok(b(false))
         );
+    }
+
+    #[test]
+    fn cidr_lists() {
+        // ipv4-range-to-cidr-list-function-00
+        let r = call_const(
+            "ipv4_range_to_cidr_list",
+            &[s("1.1.128.0"), s("1.1.140.255")],
+        );
+        assert_eq!(
+            r,
+            Ok(Value::Dynamic(json!([
+                "1.1.128.0/21",
+                "1.1.136.0/22",
+                "1.1.140.0/24"
+            ])))
+        );
+        let r = call_const(
+            "ipv4_range_to_cidr_list",
+            &[s("0.0.0.0"), s("255.255.255.255")],
+        );
+        assert_eq!(r, Ok(Value::Dynamic(json!(["0.0.0.0/0"]))));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
     def("not", 1, 1, Naming::Default, not),
     def("max_of", 2, 64, Naming::Default, max_of),
     def("min_of", 2, 64, Naming::Default, min_of),
+    def("around", 3, 3, Naming::Default, around),
 ];
 
 fn check_predicate(fname: &str, a: &ArgInfo) -> Result<(), String> {
@@ -201,6 +202,34 @@ fn min_of(a: &[ArgInfo]) -> Result<Prepared, String> {
     extreme(a, "min_of", Ordering::Less)
 }
 
+/// `around(value, center, delta)`: `center - delta <= value <= center + delta`, for numbers, or datetimes
+/// and timespans with a timespan delta ([E] around-function-00).
+fn around(a: &[ArgInfo]) -> Result<Prepared, String> {
+    use ScalarType::*;
+    let ticks = match (a[0].ty, a[1].ty, a[2].ty) {
+        (DateTime, DateTime, TimeSpan) | (TimeSpan, TimeSpan, TimeSpan) => true,
+        (x, y, z) if x.is_numeric() && y.is_numeric() && z.is_numeric() => false,
+        (x, y, z) => return Err(format!("around() of ({x}, {y}, {z}) is not supported")),
+    };
+    Ok(Prepared::new(Bool, move |v| {
+        if ticks {
+            let t = |x: &Value| match x {
+                Value::DateTime(t) | Value::TimeSpan(t) => Some(*t as i128),
+                _ => None,
+            };
+            match (t(&v[0]), t(&v[1]), t(&v[2])) {
+                (Some(x), Some(c), Some(d)) => Value::Bool(c - d <= x && x <= c + d),
+                _ => Value::Null,
+            }
+        } else {
+            match (real_arg(&v[0]), real_arg(&v[1]), real_arg(&v[2])) {
+                (Some(x), Some(c), Some(d)) => Value::Bool(c - d <= x && x <= c + d),
+                _ => Value::Null,
+            }
+        }
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{ArgInfo, call_const, call_with};
@@ -325,6 +354,31 @@ mod tests {
         );
         assert_eq!(
             call_const("isfinite", &[Value::Real(1.0)]),
+            Ok(Value::Bool(true))
+        );
+    }
+
+    #[test]
+    fn around_windows() {
+        // around-function-00: 01:29, 01:30 and 01:31 are within 1min of 01:30
+        let minute = 600_000_000;
+        let c = Value::DateTime(90 * minute);
+        for (m, want) in [(88, false), (89, true), (90, true), (91, true), (92, false)] {
+            let r = call_const(
+                "around",
+                &[
+                    Value::DateTime(m * minute),
+                    c.clone(),
+                    Value::TimeSpan(minute),
+                ],
+            );
+            assert_eq!(r, Ok(Value::Bool(want)), "{m}");
+        }
+        assert_eq!(
+            call_const(
+                "around",
+                &[Value::Real(1.5), Value::Long(1), Value::Long(1)]
+            ),
             Ok(Value::Bool(true))
         );
     }

@@ -314,3 +314,83 @@ mod tests {
         assert!(e.contains("takes 1 argument"), "{e}");
     }
 }
+
+/// Per-row cost of a few prepared functions: `cargo test --lib bench_row_functions -- --ignored --nocapture`.
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn bench_row_functions() {
+        let text = Value::String(
+            r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe -enc SQBFAFgA".into(),
+        );
+        let json = Value::String(r#"{"Command":"whoami /all","Count":3,"Tags":["a","b"]}"#.into());
+        let cases: Vec<(&str, Vec<ArgInfo>, Vec<Value>)> = vec![
+            (
+                "tolower",
+                vec![ArgInfo::new(ScalarType::String)],
+                vec![text.clone()],
+            ),
+            (
+                "extract",
+                vec![
+                    ArgInfo::constant(Value::String(r"-enc\s+(\S+)".into()), ScalarType::String),
+                    ArgInfo::constant(Value::Long(1), ScalarType::Long),
+                    ArgInfo::new(ScalarType::String),
+                ],
+                vec![
+                    Value::String(r"-enc\s+(\S+)".into()),
+                    Value::Long(1),
+                    text.clone(),
+                ],
+            ),
+            (
+                "parse_json",
+                vec![ArgInfo::new(ScalarType::String)],
+                vec![json.clone()],
+            ),
+            (
+                "extract_json",
+                vec![
+                    ArgInfo::constant(Value::String("$.Command".into()), ScalarType::String),
+                    ArgInfo::new(ScalarType::String),
+                ],
+                vec![Value::String("$.Command".into()), json],
+            ),
+            (
+                "split",
+                vec![
+                    ArgInfo::new(ScalarType::String),
+                    ArgInfo::constant(Value::String(r"\".into()), ScalarType::String),
+                ],
+                vec![text.clone(), Value::String(r"\".into())],
+            ),
+            (
+                "format_datetime",
+                vec![
+                    ArgInfo::new(ScalarType::DateTime),
+                    ArgInfo::constant(Value::String("yyyy-MM-dd HH:mm".into()), ScalarType::String),
+                ],
+                vec![
+                    Value::DateTime(17_000_000_000_000_000),
+                    Value::String("yyyy-MM-dd HH:mm".into()),
+                ],
+            ),
+        ];
+        let n = 200_000;
+        for (name, infos, vals) in cases {
+            let p = lookup(name).map(|d| prepare(d, &infos));
+            let Some(Ok(p)) = p else { panic!("{name}") };
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                std::hint::black_box((p.eval)(std::hint::black_box(&vals)));
+            }
+            println!(
+                "{name}: {:.0} ns/row",
+                t.elapsed().as_nanos() as f64 / n as f64
+            );
+        }
+    }
+}

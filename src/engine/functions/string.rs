@@ -3,13 +3,14 @@
 //! Positions and lengths count characters (Unicode scalar values), not bytes. Arguments that are not
 //! strings are converted with `tostring()` where Kusto does so ("forcibly casts", [D] indexof-function.md).
 
+use std::borrow::Cow;
+
 use regex::Regex;
 use serde_json::Value as J;
 
 use super::convert::{convert, converted_type};
 use super::util::{
-    RegexCache, array_arg, char_starts, const_regex, const_str, def, int_arg, json_text,
-    kql_tostring,
+    RegexCache, array_arg, char_starts, const_regex, const_str, def, int_arg, json_text, kql_str,
 };
 use super::{ArgInfo, FnDef, Naming, Prepared};
 use crate::engine::value::Value;
@@ -26,6 +27,7 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
     def("strcat_array", 2, 2, Naming::Default, strcat_array),
     def("split", 2, 3, Naming::FirstArg, split),
     def("replace_string", 3, 3, Naming::Default, replace_string),
+    def("replace_strings", 3, 3, Naming::Default, replace_strings),
     def("replace_regex", 3, 3, Naming::Default, replace_regex),
     def("replace", 3, 3, Naming::Default, replace_legacy),
     def("trim", 2, 2, Naming::Default, trim),
@@ -58,10 +60,11 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
     def("isutf8", 1, 1, Naming::Default, isutf8),
     def("strcmp", 2, 2, Naming::Default, strcmp),
     def("regex_quote", 1, 1, Naming::Default, regex_quote),
+    def("format_bytes", 1, 3, Naming::FirstArg, format_bytes),
 ];
 
-fn st(v: &Value) -> String {
-    kql_tostring(v)
+fn st(v: &Value) -> Cow<'_, str> {
+    kql_str(v)
 }
 
 fn string_fn(f: fn(&str) -> String) -> Result<Prepared, String> {
@@ -151,9 +154,9 @@ fn split(_a: &[ArgInfo]) -> Result<Prepared, String> {
         let s = st(&v[0]);
         let delim = st(&v[1]);
         let parts: Vec<J> = if delim.is_empty() {
-            vec![J::String(s)]
+            vec![J::String(s.into_owned())]
         } else {
-            s.split(delim.as_str())
+            s.split(delim.as_ref())
                 .map(|p| J::String(p.to_string()))
                 .collect()
         };
@@ -176,9 +179,52 @@ fn replace_string(_a: &[ArgInfo]) -> Result<Prepared, String> {
         let text = st(&v[0]);
         let lookup = st(&v[1]);
         if lookup.is_empty() {
-            return Value::String(text);
+            return Value::String(text.into_owned());
         }
-        Value::String(text.replace(&lookup, &st(&v[2])))
+        Value::String(text.replace(lookup.as_ref(), &st(&v[2])))
+    }))
+}
+
+/// Several lookups replaced at once: earlier lookups claim their matches first, a later lookup's match that
+/// overlaps a claimed one is skipped, and replaced text is not searched again. A rewrite that is not a
+/// string leaves its matches as they are ([E] replace-strings-function-00..03).
+fn replace_strings(_a: &[ArgInfo]) -> Result<Prepared, String> {
+    Ok(Prepared::new(ScalarType::String, |v| {
+        let text = st(&v[0]);
+        let (Some(lookups), Some(rewrites)) = (array_arg(&v[1]), array_arg(&v[2])) else {
+            return Value::String(text.into_owned());
+        };
+        let mut claims: Vec<(usize, usize, Option<&str>)> = Vec::new();
+        for (i, l) in lookups.iter().enumerate() {
+            let J::String(l) = l else { continue };
+            if l.is_empty() {
+                continue;
+            }
+            let rewrite = match rewrites.get(i) {
+                Some(J::String(r)) => Some(r.as_str()),
+                _ => None,
+            };
+            let mut pos = 0;
+            while let Some(k) = text[pos..].find(l.as_str()) {
+                let (s, e) = (pos + k, pos + k + l.len());
+                if claims.iter().any(|(cs, ce, _)| s < *ce && *cs < e) {
+                    pos = s + text[s..].chars().next().map(char::len_utf8).unwrap_or(1);
+                } else {
+                    claims.push((s, e, rewrite));
+                    pos = e;
+                }
+            }
+        }
+        claims.sort_by_key(|c| c.0);
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (s, e, rewrite) in claims {
+            out.push_str(&text[at..s]);
+            out.push_str(rewrite.unwrap_or(&text[s..e]));
+            at = e;
+        }
+        out.push_str(&text[at..]);
+        Value::String(out)
     }))
 }
 
@@ -188,14 +234,18 @@ fn rewrite_to_regex(rw: &str) -> String {
     let mut chars = rw.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if chars.peek().is_some_and(|d| d.is_ascii_digit()) => {
-                let mut num = String::new();
-                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                    num.push(*d);
+            '\\' => match chars.peek().copied() {
+                // RE2 rewrite syntax: `\0`..`\9` name a group (one digit), `\\` is a backslash.
+                Some(d) if d.is_ascii_digit() => {
+                    out.push_str(&format!("${{{d}}}"));
                     chars.next();
                 }
-                out.push_str(&format!("${{{num}}}"));
-            }
+                Some('\\') => {
+                    out.push('\\');
+                    chars.next();
+                }
+                _ => out.push('\\'),
+            },
             '$' => out.push_str("$$"),
             c => out.push(c),
         }
@@ -217,10 +267,11 @@ impl RegexArg {
             Ok(RegexArg::PerRow(RegexCache::new(), i))
         }
     }
-    fn get(&self, v: &[Value]) -> Option<Regex> {
+    /// Runs `f` with the row's regex; `None` when a per-row pattern does not compile.
+    fn with<R>(&self, v: &[Value], f: impl FnOnce(&Regex) -> R) -> Option<R> {
         match self {
-            RegexArg::Fixed(r) => Some(r.clone()),
-            RegexArg::PerRow(c, i) => c.get(&st(&v[*i])),
+            RegexArg::Fixed(r) => Some(f(r)),
+            RegexArg::PerRow(c, i) => c.with(&st(&v[*i]), f),
         }
     }
 }
@@ -236,13 +287,14 @@ fn regex_replace(
     let fixed_rw = a[rw].constant.as_ref().map(|c| rewrite_to_regex(&st(c)));
     Ok(Prepared::new(ScalarType::String, move |v| {
         let s = st(&v[text]);
-        let Some(r) = rx.get(v) else {
-            return Value::String(s);
+        let rewrite = match &fixed_rw {
+            Some(r) => std::borrow::Cow::Borrowed(r.as_str()),
+            None => std::borrow::Cow::Owned(rewrite_to_regex(&st(&v[rw]))),
         };
-        let rewrite = fixed_rw
-            .clone()
-            .unwrap_or_else(|| rewrite_to_regex(&st(&v[rw])));
-        Value::String(r.replace_all(&s, rewrite.as_str()).into_owned())
+        match rx.with(v, |r| r.replace_all(&s, rewrite.as_ref()).into_owned()) {
+            Some(out) => Value::String(out),
+            None => Value::String(s.into_owned()),
+        }
     }))
 }
 
@@ -258,6 +310,7 @@ fn replace_legacy(a: &[ArgInfo]) -> Result<Prepared, String> {
 
 fn trim_fn(a: &[ArgInfo], fname: &str, start: bool, end: bool) -> Result<Prepared, String> {
     let pat = const_str(fname, &a[0], "regex")?;
+    let pat = crate::engine::re2::translate(pat);
     let re_start = Regex::new(&format!("^(?:{pat})+"))
         .map_err(|e| format!("{fname}(): invalid regex: {e}"))?;
     let re_end = Regex::new(&format!("(?:{pat})+$"))
@@ -341,7 +394,7 @@ fn indexof(_a: &[ArgInfo]) -> Result<Prepared, String> {
         let mut seen = 0;
         let mut ci = start;
         while ci <= n && ci < limit {
-            if s[idx[ci as usize]..].starts_with(lookup.as_str()) {
+            if s[idx[ci as usize]..].starts_with(lookup.as_ref()) {
                 seen += 1;
                 if seen == occurrence {
                     return Value::Long(ci);
@@ -364,23 +417,23 @@ fn indexof_regex(a: &[ArgInfo]) -> Result<Prepared, String> {
         let Some((start, limit, occurrence)) = search_window(v, n, false) else {
             return Value::Null;
         };
-        let Some(r) = rx.get(v) else {
-            return Value::Null;
-        };
         if occurrence == 0 || start > n {
-            return Value::Long(-1);
+            return rx.with(v, |_| Value::Long(-1)).unwrap_or(Value::Null);
         }
         let from = idx[start as usize];
-        for (k, m) in r.find_iter(&s[from..]).enumerate() {
-            let ci = idx.partition_point(|b| *b < from + m.start()) as i64;
-            if ci >= limit {
-                break;
+        let found = rx.with(v, |r| {
+            for (k, m) in r.find_iter(&s[from..]).enumerate() {
+                let ci = idx.partition_point(|b| *b < from + m.start()) as i64;
+                if ci >= limit {
+                    break;
+                }
+                if k as i64 + 1 == occurrence {
+                    return ci;
+                }
             }
-            if k as i64 + 1 == occurrence {
-                return Value::Long(ci);
-            }
-        }
-        Value::Long(-1)
+            -1
+        });
+        found.map(Value::Long).unwrap_or(Value::Null)
     }))
 }
 
@@ -406,8 +459,8 @@ fn countof(a: &[ArgInfo]) -> Result<Prepared, String> {
     Ok(Prepared::new(ScalarType::Long, move |v| {
         let s = st(&v[0]);
         if let Some(rx) = &rx {
-            return match rx.get(v) {
-                Some(r) => Value::Long(r.find_iter(&s).count() as i64),
+            return match rx.with(v, |r| r.find_iter(&s).count()) {
+                Some(n) => Value::Long(n as i64),
                 None => Value::Null,
             };
         }
@@ -417,7 +470,7 @@ fn countof(a: &[ArgInfo]) -> Result<Prepared, String> {
         }
         let mut count = 0;
         let mut pos = 0;
-        while let Some(i) = s[pos..].find(search.as_str()) {
+        while let Some(i) = s[pos..].find(search.as_ref()) {
             count += 1;
             let at = pos + i;
             pos = at + s[at..].chars().next().map(char::len_utf8).unwrap_or(1);
@@ -444,11 +497,14 @@ fn extract(a: &[ArgInfo]) -> Result<Prepared, String> {
     let out = converted_type(ty);
     Ok(Prepared::new(out, move |v| {
         let s = st(&v[2]);
-        let found = match (rx.get(v), int_arg(&v[1])) {
-            (Some(r), Some(g)) if g >= 0 => r
-                .captures(&s)
-                .and_then(|c| c.get(g as usize))
-                .map(|m| m.as_str().to_string()),
+        let found = match int_arg(&v[1]) {
+            Some(g) if g >= 0 => rx
+                .with(v, |r| {
+                    r.captures(&s)
+                        .and_then(|c| c.get(g as usize))
+                        .map(|m| m.as_str().to_string())
+                })
+                .flatten(),
             _ => None,
         };
         match found {
@@ -615,7 +671,7 @@ fn tohex(a: &[ArgInfo]) -> Result<Prepared, String> {
             },
             _ => return Value::String(String::new()),
         };
-        let min = v.get(1).and_then(int_arg).unwrap_or(0).max(0) as usize;
+        let min = v.get(1).and_then(int_arg).unwrap_or(0).clamp(0, 256) as usize;
         Value::String(if hex.len() < min {
             format!("{}{hex}", "0".repeat(min - hex.len()))
         } else {
@@ -664,6 +720,42 @@ fn regex_quote(_a: &[ArgInfo]) -> Result<Prepared, String> {
         }
         out
     })
+}
+
+const BYTE_UNITS: [&str; 7] = ["Bytes", "KB", "MB", "GB", "TB", "PB", "EB"];
+
+/// `format_bytes(size[, precision[, unit]])`: 1024-based units, the largest that keeps the value at least
+/// 1 unless one is given ([E] format-bytes-function-00).
+fn format_bytes(a: &[ArgInfo]) -> Result<Prepared, String> {
+    let fixed_unit = match a.get(2) {
+        Some(u) => {
+            let name = const_str("format_bytes", u, "unit")?;
+            let i = BYTE_UNITS
+                .iter()
+                .position(|x| x.eq_ignore_ascii_case(name))
+                .ok_or_else(|| format!("format_bytes(): unknown unit '{name}'"))?;
+            Some(i)
+        }
+        None => None,
+    };
+    Ok(Prepared::new(ScalarType::String, move |v| {
+        let Some(size) = super::util::real_arg(&v[0]) else {
+            return Value::String(String::new());
+        };
+        let precision = match v.get(1) {
+            Some(p) => int_arg(p).unwrap_or(0).clamp(0, 15) as usize,
+            None => 0,
+        };
+        let unit = fixed_unit.unwrap_or_else(|| {
+            let mut u = 0;
+            while u + 1 < BYTE_UNITS.len() && size.abs() >= 1024f64.powi(u as i32 + 1) {
+                u += 1;
+            }
+            u
+        });
+        let scaled = size / 1024f64.powi(unit as i32);
+        Value::String(format!("{scaled:.precision$} {}", BYTE_UNITS[unit]))
+    }))
 }
 
 #[cfg(test)]
@@ -809,6 +901,79 @@ mod tests {
         assert_eq!(
             call_const("replace", &[s(r"(\d)"), s(r"<\1>$"), s("a1b2")]),
             Ok(s("a<1>$b<2>$"))
+        );
+    }
+
+    #[test]
+    fn rewrite_escapes_follow_re2() {
+        // A corpus rule: replace(@"(HKEY_CURRENT_USER\\)S-[^\\]+\\", @"\1SID\\", RegistryKey); in the rewrite,
+        // `\\` is one backslash and `\1` the group (RE2 rewrite syntax).
+        let key = s(r"HKEY_CURRENT_USER\S-1-5-21-1\Software\Run");
+        let r = call_const(
+            "replace",
+            &[s(r"(HKEY_CURRENT_USER\\)S-[^\\]+\\"), s(r"\1SID\\"), key],
+        );
+        assert_eq!(r, Ok(s(r"HKEY_CURRENT_USER\SID\Software\Run")));
+        // one digit names a group: \10 is group 1 then "0"
+        assert_eq!(
+            call_const("replace_regex", &[s("ab"), s("(a)"), s(r"\10")]),
+            Ok(s("a0b"))
+        );
+    }
+
+    #[test]
+    fn replacing_several() {
+        // replace-strings-function-00..03
+        let msg = s("A magic trick can turn a cat into a dog");
+        let rs = |t: &Value, l: serde_json::Value, r: serde_json::Value| {
+            call_const(
+                "replace_strings",
+                &[t.clone(), Value::Dynamic(l), Value::Dynamic(r)],
+            )
+        };
+        assert_eq!(
+            rs(&msg, json!(["cat", "dog"]), json!(["dog", "pigeon"])),
+            Ok(s("A magic trick can turn a dog into a pigeon"))
+        );
+        assert_eq!(
+            rs(
+                &msg,
+                json!(["turn", " into a dog"]),
+                json!(["disappear", ""])
+            ),
+            Ok(s("A magic trick can disappear a cat"))
+        );
+        let ex = s("This is an example of using replace_strings()");
+        assert_eq!(
+            rs(&ex, json!(["This", "is"]), json!(["This", "was"])),
+            Ok(s("This was an example of using replace_strings()"))
+        );
+        assert_eq!(
+            rs(&ex, json!(["is", "This"]), json!(["was", "This"])),
+            Ok(s("Thwas was an example of using replace_strings()"))
+        );
+        assert_eq!(
+            rs(&ex, json!(["This", "is"]), json!([12345, "was"])),
+            Ok(s("This was an example of using replace_strings()"))
+        );
+    }
+
+    #[test]
+    fn byte_sizes() {
+        // format-bytes-function-00
+        assert_eq!(call_const("format_bytes", &[l(564)]), Ok(s("564 Bytes")));
+        assert_eq!(
+            call_const("format_bytes", &[l(10332), l(1)]),
+            Ok(s("10.1 KB"))
+        );
+        assert_eq!(call_const("format_bytes", &[l(20010332)]), Ok(s("19 MB")));
+        assert_eq!(
+            call_const("format_bytes", &[l(20010332), l(2)]),
+            Ok(s("19.08 MB"))
+        );
+        assert_eq!(
+            call_const("format_bytes", &[l(20010332), l(0), s("KB")]),
+            Ok(s("19541 KB"))
         );
     }
 

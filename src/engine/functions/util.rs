@@ -62,11 +62,24 @@ pub fn kql_tostring(v: &Value) -> String {
     }
 }
 
-/// The text of a JSON value as KQL gives it: a string's raw text, anything else serialised.
+/// [`kql_tostring`] without copying when the value already is text.
+pub(super) fn kql_str(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v {
+        Value::String(s) | Value::Guid(s) => std::borrow::Cow::Borrowed(s),
+        Value::Dynamic(J::String(s)) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(kql_tostring(other)),
+    }
+}
+
+/// The text of a JSON value as KQL gives it: a string's raw text, a real as .NET prints it, anything else
+/// serialised.
 pub(super) fn json_text(j: &J) -> String {
     match j {
         J::String(s) => s.clone(),
         J::Null => String::new(),
+        J::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            n.as_f64().map(format_real_dotnet).unwrap_or_default()
+        }
         other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
@@ -234,6 +247,11 @@ pub(super) fn common_type(fname: &str, infos: &[&ArgInfo]) -> Result<ScalarType,
     if tys.iter().all(|t| *t == first) {
         return Ok(first);
     }
+    // a dynamic argument makes the result dynamic (real rules write iff(c, parse_json(x), "")), the others are
+    // stored as dynamic values
+    if tys.contains(&ScalarType::Dynamic) {
+        return Ok(ScalarType::Dynamic);
+    }
     if tys.iter().all(|t| t.is_numeric()) {
         return Ok(tys
             .iter()
@@ -358,26 +376,24 @@ pub(super) fn const_str<'a>(fname: &str, arg: &'a ArgInfo, what: &str) -> Result
 /// A regex given as a constant (RE2 syntax, which the regex crate follows closely).
 pub(super) fn const_regex(fname: &str, arg: &ArgInfo, what: &str) -> Result<Regex, String> {
     let pat = const_str(fname, arg, what)?;
-    Regex::new(pat).map_err(|e| format!("{fname}(): invalid regex: {e}"))
+    crate::engine::re2::compile(pat).map_err(|e| format!("{fname}(): invalid regex: {e}"))
 }
 
-/// A one-entry cache for regexes given per row.
+/// A one-entry cache for regexes given per row (a regex argument that is not a constant).
 pub(super) struct RegexCache(std::sync::Mutex<Option<(String, Option<Regex>)>>);
 
 impl RegexCache {
     pub(super) fn new() -> Self {
         RegexCache(std::sync::Mutex::new(None))
     }
-    pub(super) fn get(&self, pat: &str) -> Option<Regex> {
+    /// Runs `f` with the compiled `pat`; `None` when the pattern does not compile.
+    pub(super) fn with<R>(&self, pat: &str, f: impl FnOnce(&Regex) -> R) -> Option<R> {
         let mut g = self.0.lock().ok()?;
-        if let Some((p, r)) = g.as_ref()
-            && p == pat
-        {
-            return r.clone();
+        let fresh = !matches!(g.as_ref(), Some((p, _)) if p == pat);
+        if fresh {
+            *g = Some((pat.to_string(), crate::engine::re2::compile(pat).ok()));
         }
-        let r = Regex::new(pat).ok();
-        *g = Some((pat.to_string(), r.clone()));
-        r
+        g.as_ref().and_then(|(_, r)| r.as_ref()).map(f)
     }
 }
 

@@ -1,0 +1,950 @@
+//! The catalog of tables read from a folder of exported files.
+//!
+//! Each `<Table>.csv`, `<Table>.json` (array of objects, JSON lines, or an API result object),
+//! `<Table>.jsonl` / `.ndjson`, `<Table>.parquet` file, or `<Table>/` folder of such parts, is a table.
+//! Documented Defender tables are typed by the schema (missing columns are added as nulls, or `""` for
+//! strings; extra columns are kept with inferred types); other tables get inferred types. `Timestamp` and
+//! `TimeGenerated` stand for each other when only one is present.
+//!
+//! Opening a catalog reads every file once to validate it (CSV field counts and quoting, JSON syntax,
+//! Parquet metadata), count its rows, infer types, and count values that cannot be read as their column's
+//! type ([`Catalog::warnings`]); the data itself is read only when a query collects a scan.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use crate::data::convert::{self, Cell};
+use crate::data::csvfile::{self, ColumnCheck};
+use crate::data::error::{DataError, DataWarning};
+use crate::data::jsonfile::{self, JsonData};
+use crate::data::schema::{self, TableDef};
+use crate::data::time::TICKS_PER_DAY;
+use crate::data::types::polars_dtype;
+use crate::data::{TableProvider, TableSchema};
+use crate::kql::ScalarType;
+
+/// The time columns that stand for each other.
+const TIMESTAMP: &str = "Timestamp";
+const TIME_GENERATED: &str = "TimeGenerated";
+
+/// File formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Csv,
+    Json,
+    JsonLines,
+    Parquet,
+}
+
+impl Format {
+    fn from_path(p: &Path) -> Option<Format> {
+        let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            "parquet" => Format::Parquet,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+/// How a column is held in a file.
+#[derive(Clone, Debug)]
+enum Source {
+    /// CSV text.
+    Text,
+    /// A typed Parquet column.
+    Parquet(DataType),
+    /// A JSON key (or position, for row arrays).
+    Json,
+}
+
+#[derive(Clone, Debug)]
+struct FileColumn {
+    /// The column name after normalisation (`"Timestamp [UTC]"` → `Timestamp`).
+    name: String,
+    /// The name as the file has it.
+    raw: String,
+    /// The type the file's values suggest (inferred, declared, or the Parquet type's).
+    ty: Option<ScalarType>,
+    source: Source,
+}
+
+#[derive(Clone, Debug)]
+struct Part {
+    path: PathBuf,
+    format: Format,
+    rows: usize,
+    columns: Vec<FileColumn>,
+    /// CSV only: whether polars' reader reads it as RFC 4180 does (else our own reader reads it).
+    polars_csv: bool,
+}
+
+impl Part {
+    /// The file column that feeds output column `name` (directly, or through the time alias).
+    fn source_for(&self, name: &str) -> Option<&FileColumn> {
+        self.columns.iter().find(|c| c.name == name).or_else(|| {
+            let alias = match name {
+                TIMESTAMP => TIME_GENERATED,
+                TIME_GENERATED => TIMESTAMP,
+                _ => return None,
+            };
+            self.columns.iter().find(|c| c.name == alias)
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Table {
+    name: String,
+    known: bool,
+    schema: TableSchema,
+    parts: Vec<Part>,
+    rows: usize,
+}
+
+/// A summary of one table, for listings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableInfo {
+    pub name: String,
+    /// A documented Defender table.
+    pub known: bool,
+    pub rows: usize,
+    pub columns: usize,
+    pub files: Vec<PathBuf>,
+}
+
+/// Tables read from export files (or, for `huntbench check`, the schema alone).
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    root: Option<PathBuf>,
+    tables: BTreeMap<String, Table>,
+    warnings: Vec<DataWarning>,
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Strips an export's time-zone suffix from a header name (`"Timestamp [UTC]"` → `Timestamp`).
+fn normalise_header(raw: &str) -> String {
+    let t = raw.trim();
+    t.strip_suffix(" [UTC]").unwrap_or(t).to_string()
+}
+
+/// The output schema of a table: for documented tables, the documented columns then the extra ones; else the
+/// columns in order of appearance. Plus the time alias when only one of the two is present.
+fn table_schema(def: Option<&TableDef>, parts: &[Part]) -> TableSchema {
+    let mut out: TableSchema = def.map(|d| d.schema()).unwrap_or_default();
+    let mut index: HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (n.clone(), i))
+        .collect();
+    let mut merged: Vec<Option<ScalarType>> = vec![None; out.len()];
+    let documented = out.len();
+    for part in parts {
+        for c in &part.columns {
+            match index.get(&c.name) {
+                Some(&i) if i < documented => {}
+                Some(&i) => merged[i] = convert::merge_types(merged[i], c.ty),
+                None => {
+                    index.insert(c.name.clone(), out.len());
+                    out.push((c.name.clone(), ScalarType::String));
+                    merged.push(c.ty);
+                }
+            }
+        }
+    }
+    for (i, ty) in merged.into_iter().enumerate().skip(documented) {
+        out[i].1 = ty.unwrap_or(ScalarType::String);
+    }
+    let has = |n: &str| out.iter().any(|(c, _)| c == n);
+    match (has(TIMESTAMP), has(TIME_GENERATED)) {
+        (true, false) => {
+            let ty = out
+                .iter()
+                .find(|(c, _)| c == TIMESTAMP)
+                .map(|(_, t)| *t)
+                .unwrap_or(ScalarType::DateTime);
+            out.push((TIME_GENERATED.to_string(), ty));
+        }
+        (false, true) => {
+            let ty = out
+                .iter()
+                .find(|(c, _)| c == TIME_GENERATED)
+                .map(|(_, t)| *t)
+                .unwrap_or(ScalarType::DateTime);
+            out.push((TIMESTAMP.to_string(), ty));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The type a documented table gives a column, if any (the time columns count as documented).
+fn documented_type(def: Option<&TableDef>, name: &str) -> Option<ScalarType> {
+    if let Some(c) = def.and_then(|d| d.column(name)) {
+        return Some(c.ty);
+    }
+    if def.is_some() && (name == TIMESTAMP || name == TIME_GENERATED) {
+        return Some(ScalarType::DateTime);
+    }
+    None
+}
+
+fn bad_value_warning(
+    file: &Path,
+    column: &str,
+    ty: ScalarType,
+    count: usize,
+    samples: &[(usize, String)],
+    lines: bool,
+) -> DataWarning {
+    let unit = if lines { "line" } else { "record" };
+    let shown: Vec<String> = samples
+        .iter()
+        .map(|(l, v)| format!("{unit} {l}: {v:?}"))
+        .collect();
+    DataWarning {
+        file: display(file),
+        line: samples.first().map(|(l, _)| *l),
+        column: Some(column.to_string()),
+        count,
+        message: format!(
+            "{count} value{} cannot be read as {ty} and {} null ({}{})",
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "is" } else { "are" },
+            shown.join("; "),
+            if count > samples.len() { "; ..." } else { "" }
+        ),
+    }
+}
+
+fn read_csv_part(
+    path: &Path,
+    def: Option<&TableDef>,
+    warnings: &mut Vec<DataWarning>,
+) -> Result<Part, DataError> {
+    let info = csvfile::scan_csv(path, |header| {
+        header
+            .iter()
+            .map(|raw| {
+                let name = normalise_header(raw);
+                match documented_type(def, &name) {
+                    Some(ScalarType::String | ScalarType::Guid) => ColumnCheck::Skip,
+                    Some(ty) => ColumnCheck::Validate(ty),
+                    None => ColumnCheck::Infer,
+                }
+            })
+            .collect()
+    })?;
+    let mut columns: Vec<FileColumn> = Vec::with_capacity(info.header.len());
+    for (i, raw) in info.header.iter().enumerate() {
+        let name = normalise_header(raw);
+        if name.is_empty() {
+            return Err(DataError::Malformed {
+                path: display(path),
+                line: 1,
+                message: format!(
+                    "header field {} is empty (every column needs a name)",
+                    i + 1
+                ),
+            });
+        }
+        if columns.iter().any(|c| c.name == name) {
+            return Err(DataError::Malformed {
+                path: display(path),
+                line: 1,
+                message: format!("column {name} appears twice in the header"),
+            });
+        }
+        let ty = documented_type(def, &name).or(info.inferred[i]);
+        let bad = &info.bad[i];
+        if bad.count > 0 {
+            warnings.push(bad_value_warning(
+                path,
+                &name,
+                ty.unwrap_or(ScalarType::String),
+                bad.count,
+                &bad.samples,
+                true,
+            ));
+        }
+        columns.push(FileColumn {
+            name,
+            raw: raw.clone(),
+            ty,
+            source: Source::Text,
+        });
+    }
+    Ok(Part {
+        path: path.to_path_buf(),
+        format: Format::Csv,
+        rows: info.rows,
+        columns,
+        polars_csv: info.polars_compatible,
+    })
+}
+
+/// The KQL type that holds a Parquet column, for tables without a documented type.
+fn parquet_natural_type(dt: &DataType) -> Option<ScalarType> {
+    Some(match dt {
+        DataType::Boolean => ScalarType::Bool,
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 => {
+            ScalarType::Int
+        }
+        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => ScalarType::Long,
+        DataType::Float32 | DataType::Float64 => ScalarType::Real,
+        DataType::String => ScalarType::String,
+        DataType::Datetime(_, _) | DataType::Date => ScalarType::DateTime,
+        DataType::Duration(_) => ScalarType::TimeSpan,
+        _ => return None,
+    })
+}
+
+/// A lazy expression reading Parquet column `raw` (of type `dt`) as `ty`, or `None` when it cannot.
+fn parquet_expr(raw: &str, dt: &DataType, name: &str, ty: ScalarType) -> Option<Expr> {
+    let c = col(raw);
+    let numeric = dt.is_primitive_numeric() || *dt == DataType::Boolean;
+    Some(match ty {
+        ScalarType::String | ScalarType::Guid => match dt {
+            DataType::String => c.fill_null(lit("")).alias(name),
+            _ if numeric => c.cast(DataType::String).fill_null(lit("")).alias(name),
+            _ => return None,
+        },
+        ScalarType::Dynamic => match dt {
+            DataType::String => convert::text_expr(raw, name, ty),
+            _ if numeric => c.cast(DataType::String).alias(name),
+            _ => return None,
+        },
+        ScalarType::Bool
+        | ScalarType::Int
+        | ScalarType::Long
+        | ScalarType::Real
+        | ScalarType::Decimal => match dt {
+            DataType::String => convert::text_expr(raw, name, ty),
+            _ if numeric => c.cast(polars_dtype(ty)).alias(name),
+            _ => return None,
+        },
+        ScalarType::DateTime => match dt {
+            DataType::String => convert::text_expr(raw, name, ty),
+            DataType::Datetime(unit, _) => scale_ticks(c, *unit).alias(name),
+            DataType::Date => {
+                (c.cast(DataType::Int32).cast(DataType::Int64) * lit(TICKS_PER_DAY)).alias(name)
+            }
+            _ => return None,
+        },
+        ScalarType::TimeSpan => match dt {
+            DataType::String => convert::text_expr(raw, name, ty),
+            DataType::Duration(unit) => scale_ticks(c, *unit).alias(name),
+            _ => return None,
+        },
+    })
+}
+
+fn scale_ticks(c: Expr, unit: TimeUnit) -> Expr {
+    let physical = c.cast(DataType::Int64);
+    match unit {
+        TimeUnit::Nanoseconds => physical.floor_div(lit(100i64)),
+        TimeUnit::Microseconds => physical * lit(10i64),
+        TimeUnit::Milliseconds => physical * lit(10_000i64),
+    }
+}
+
+fn polars_err(path: &Path, e: PolarsError) -> DataError {
+    DataError::Invalid {
+        path: display(path),
+        message: format!("cannot read as Parquet: {e}"),
+    }
+}
+
+fn read_parquet_part(
+    path: &Path,
+    def: Option<&TableDef>,
+    warnings: &mut Vec<DataWarning>,
+) -> Result<Part, DataError> {
+    let meta = std::fs::metadata(path).map_err(|e| DataError::Io {
+        path: display(path),
+        source: e,
+    })?;
+    if meta.len() == 0 {
+        return Err(DataError::EmptyFile(display(path)));
+    }
+    let file = std::fs::File::open(path).map_err(|e| DataError::Io {
+        path: display(path),
+        source: e,
+    })?;
+    let mut reader = ParquetReader::new(file);
+    let rows = reader.num_rows().map_err(|e| polars_err(path, e))?;
+    let pl_path = PlRefPath::try_from_path(path).map_err(|e| polars_err(path, e))?;
+    let args = ScanArgsParquet {
+        glob: false,
+        ..Default::default()
+    };
+    let schema = LazyFrame::scan_parquet(pl_path, args)
+        .and_then(|mut lf| lf.collect_schema())
+        .map_err(|e| polars_err(path, e))?;
+    let mut columns = Vec::with_capacity(schema.len());
+    for (raw, dt) in schema.iter() {
+        let name = normalise_header(raw);
+        let ty = match documented_type(def, &name) {
+            Some(ty) => {
+                if parquet_expr(raw, dt, &name, ty).is_none() {
+                    warnings.push(DataWarning {
+                        file: display(path),
+                        line: None,
+                        column: Some(name.clone()),
+                        count: rows,
+                        message: format!(
+                            "Parquet type {dt} cannot be read as {ty}; the column is null"
+                        ),
+                    });
+                }
+                Some(ty)
+            }
+            None => match parquet_natural_type(dt) {
+                Some(t) => Some(t),
+                None => {
+                    warnings.push(DataWarning {
+                        file: display(path),
+                        line: None,
+                        column: Some(name.clone()),
+                        count: rows,
+                        message: format!(
+                            "Parquet type {dt} is not supported; the column is left out"
+                        ),
+                    });
+                    continue;
+                }
+            },
+        };
+        columns.push(FileColumn {
+            name,
+            raw: raw.to_string(),
+            ty,
+            source: Source::Parquet(dt.clone()),
+        });
+    }
+    Ok(Part {
+        path: path.to_path_buf(),
+        format: Format::Parquet,
+        rows,
+        columns,
+        polars_csv: false,
+    })
+}
+
+fn read_json_part(
+    path: &Path,
+    format: Format,
+    def: Option<&TableDef>,
+    warnings: &mut Vec<DataWarning>,
+) -> Result<Part, DataError> {
+    let data = jsonfile::read_json(path, format == Format::JsonLines)?;
+    let mut columns = Vec::with_capacity(data.columns.len());
+    for (ci, raw) in data.columns.iter().enumerate() {
+        let name = normalise_header(raw);
+        if columns.iter().any(|c: &FileColumn| c.name == name) {
+            continue;
+        }
+        let declared = data
+            .declared
+            .iter()
+            .find(|(n, _)| n == raw)
+            .map(|(_, t)| *t);
+        let documented = documented_type(def, &name);
+        let idx = Some(ci);
+        let ty = documented.or(declared).or_else(|| {
+            data.rows.iter().fold(None, |acc, r| {
+                convert::merge_types(acc, r.get(raw, idx).and_then(convert::json_value_type))
+            })
+        });
+        // Count values that the stated type cannot hold.
+        if let Some(ty) = documented.or(declared) {
+            let mut count = 0;
+            let mut samples = Vec::new();
+            for (r, pos) in data.rows.iter().zip(&data.positions) {
+                if let Some(v) = r.get(raw, idx)
+                    && convert::json_cell(ty, v).is_err()
+                {
+                    count += 1;
+                    if samples.len() < 3 {
+                        samples.push((*pos, v.to_string()));
+                    }
+                }
+            }
+            if count > 0 {
+                warnings.push(bad_value_warning(
+                    path,
+                    &name,
+                    ty,
+                    count,
+                    &samples,
+                    data.positions_are_lines,
+                ));
+            }
+        }
+        columns.push(FileColumn {
+            name,
+            raw: raw.clone(),
+            ty,
+            source: Source::Json,
+        });
+    }
+    Ok(Part {
+        path: path.to_path_buf(),
+        format,
+        rows: data.rows.len(),
+        columns,
+        polars_csv: false,
+    })
+}
+
+/// A JSON part read when a query collects it.
+struct JsonScan {
+    path: PathBuf,
+    format: Format,
+    /// Output columns: (name, type, source column name in the file).
+    output: Vec<(String, ScalarType, Option<String>)>,
+    schema: SchemaRef,
+}
+
+impl JsonScan {
+    fn build(&self, data: &JsonData, wanted: Option<&[PlSmallStr]>) -> PolarsResult<DataFrame> {
+        let index: HashMap<&str, usize> = data
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let mut cols = Vec::new();
+        for (name, ty, source) in &self.output {
+            if let Some(w) = wanted
+                && !w.iter().any(|x| x.as_str() == name)
+            {
+                continue;
+            }
+            let cells: Vec<Cell> =
+                data.rows
+                    .iter()
+                    .map(|r| {
+                        let v = source
+                            .as_deref()
+                            .and_then(|s| r.get(s, index.get(s).copied()));
+                        match v {
+                            Some(v) => convert::json_cell(*ty, v).unwrap_or(Cell::Null),
+                            None => convert::json_cell(*ty, &serde_json::Value::Null)
+                                .unwrap_or(Cell::Null),
+                        }
+                    })
+                    .collect();
+            cols.push(convert::cells_to_column(name, *ty, cells));
+        }
+        DataFrame::new(data.rows.len(), cols)
+    }
+}
+
+impl AnonymousScan for JsonScan {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<SchemaRef> {
+        Ok(self.schema.clone())
+    }
+
+    fn allows_projection_pushdown(&self) -> bool {
+        true
+    }
+
+    fn scan(&self, scan_opts: AnonymousScanArgs) -> PolarsResult<DataFrame> {
+        let data = jsonfile::read_json(&self.path, self.format == Format::JsonLines)
+            .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
+        let df = self.build(&data, scan_opts.with_columns.as_deref())?;
+        Ok(match scan_opts.n_rows {
+            Some(n) => df.head(Some(n)),
+            None => df,
+        })
+    }
+}
+
+/// A CSV part that polars' reader would misread, read by our own RFC 4180 reader when a query collects it.
+struct CsvScan {
+    path: PathBuf,
+    /// Output columns: (name, type, position of the source column in the file).
+    output: Vec<(String, ScalarType, Option<usize>)>,
+    rows: usize,
+    schema: SchemaRef,
+}
+
+impl AnonymousScan for CsvScan {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<SchemaRef> {
+        Ok(self.schema.clone())
+    }
+
+    fn allows_projection_pushdown(&self) -> bool {
+        true
+    }
+
+    fn scan(&self, scan_opts: AnonymousScanArgs) -> PolarsResult<DataFrame> {
+        let wanted: Vec<&(String, ScalarType, Option<usize>)> = self
+            .output
+            .iter()
+            .filter(|(n, _, _)| {
+                scan_opts
+                    .with_columns
+                    .as_deref()
+                    .is_none_or(|w| w.iter().any(|x| x.as_str() == n))
+            })
+            .collect();
+        let positions: Vec<usize> = wanted.iter().filter_map(|(_, _, p)| *p).collect();
+        let texts = csvfile::read_text_columns(&self.path, &positions)
+            .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
+        let height = texts.first().map(Vec::len).unwrap_or(self.rows);
+        let mut texts = texts.into_iter();
+        let mut cols = Vec::with_capacity(wanted.len());
+        for (name, ty, pos) in wanted {
+            let column = match pos {
+                Some(_) => {
+                    let ca: StringChunked = texts.next().unwrap_or_default().into_iter().collect();
+                    convert::convert_text_column(
+                        ca.with_name(name.as_str().into()).into_column(),
+                        *ty,
+                    )?
+                }
+                None => convert::null_column(name, *ty, height),
+            };
+            cols.push(column);
+        }
+        let df = DataFrame::new(height, cols)?;
+        Ok(match scan_opts.n_rows {
+            Some(n) => df.head(Some(n)),
+            None => df,
+        })
+    }
+}
+
+fn polars_schema(schema: &TableSchema) -> Schema {
+    schema
+        .iter()
+        .map(|(n, t)| Field::new(n.as_str().into(), polars_dtype(*t)))
+        .collect()
+}
+
+/// The lazy frame of one part, in the table's schema.
+fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
+    match part.format {
+        Format::Csv if !part.polars_csv => {
+            let output = schema
+                .iter()
+                .map(|(name, ty)| {
+                    let pos = part
+                        .source_for(name)
+                        .and_then(|fc| part.columns.iter().position(|c| c.raw == fc.raw));
+                    (name.clone(), *ty, pos)
+                })
+                .collect();
+            let schema = Arc::new(polars_schema(schema));
+            let scan = CsvScan {
+                path: part.path.clone(),
+                output,
+                rows: part.rows,
+                schema: schema.clone(),
+            };
+            let args = ScanArgsAnonymous {
+                schema: Some(schema),
+                name: "CSV SCAN",
+                ..Default::default()
+            };
+            LazyFrame::anonymous_scan(Arc::new(scan), args)
+        }
+        Format::Csv => {
+            let text_schema: Schema = part
+                .columns
+                .iter()
+                .map(|c| Field::new(c.raw.as_str().into(), DataType::String))
+                .collect();
+            let lf = LazyCsvReader::new(PlRefPath::try_from_path(&part.path)?)
+                .with_has_header(true)
+                .with_schema(Some(Arc::new(text_schema)))
+                .with_glob(false)
+                .finish()?;
+            let exprs: Vec<Expr> = schema
+                .iter()
+                .map(|(name, ty)| match part.source_for(name) {
+                    Some(fc) => convert::text_expr(&fc.raw, name, *ty),
+                    None => convert::null_expr(name, *ty),
+                })
+                .collect();
+            Ok(lf.select(exprs))
+        }
+        Format::Parquet => {
+            let args = ScanArgsParquet {
+                glob: false,
+                ..Default::default()
+            };
+            let lf = LazyFrame::scan_parquet(PlRefPath::try_from_path(&part.path)?, args)?;
+            let exprs: Vec<Expr> = schema
+                .iter()
+                .map(|(name, ty)| {
+                    part.source_for(name)
+                        .and_then(|fc| match &fc.source {
+                            Source::Parquet(dt) => parquet_expr(&fc.raw, dt, name, *ty),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| convert::null_expr(name, *ty))
+                })
+                .collect();
+            Ok(lf.select(exprs))
+        }
+        Format::Json | Format::JsonLines => {
+            let output = schema
+                .iter()
+                .map(|(name, ty)| {
+                    (
+                        name.clone(),
+                        *ty,
+                        part.source_for(name).map(|c| c.raw.clone()),
+                    )
+                })
+                .collect();
+            let schema = Arc::new(polars_schema(schema));
+            let scan = JsonScan {
+                path: part.path.clone(),
+                format: part.format,
+                output,
+                schema: schema.clone(),
+            };
+            let args = ScanArgsAnonymous {
+                schema: Some(schema),
+                name: "JSON SCAN",
+                ..Default::default()
+            };
+            LazyFrame::anonymous_scan(Arc::new(scan), args)
+        }
+    }
+}
+
+/// Data files in a folder, sorted by name; hidden files and `manifest.json` are not tables.
+fn data_files(dir: &Path) -> Result<Vec<(PathBuf, Option<Format>)>, DataError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| DataError::Io {
+        path: display(dir),
+        source: e,
+    })?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| DataError::Io {
+            path: display(dir),
+            source: e,
+        })?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.eq_ignore_ascii_case("manifest.json") {
+            continue;
+        }
+        if path.is_dir() {
+            out.push((path, None));
+        } else if let Some(f) = Format::from_path(&path) {
+            out.push((path, Some(f)));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+impl Catalog {
+    /// Opens a folder of exported tables.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Catalog, DataError> {
+        let dir = dir.as_ref();
+        if !dir.exists() {
+            return Err(DataError::MissingFolder(display(dir)));
+        }
+        if !dir.is_dir() {
+            return Err(DataError::NotAFolder(display(dir)));
+        }
+        let mut warnings = Vec::new();
+        // Table name -> (the file or folder that gave it, its part files).
+        let mut found: BTreeMap<String, (PathBuf, Vec<(PathBuf, Format)>)> = BTreeMap::new();
+        for (path, format) in data_files(dir)? {
+            let stem = match format {
+                Some(_) => path.file_stem(),
+                None => path.file_name(),
+            };
+            let Some(stem) = stem.map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            let parts: Vec<(PathBuf, Format)> = match format {
+                Some(f) => vec![(path.clone(), f)],
+                None => {
+                    let inner: Vec<(PathBuf, Format)> = data_files(&path)?
+                        .into_iter()
+                        .filter_map(|(p, f)| f.map(|f| (p, f)))
+                        .collect();
+                    if inner.is_empty() {
+                        continue;
+                    }
+                    inner
+                }
+            };
+            let mut name = stem.clone();
+            if schema::defender_table(&name).is_none()
+                && let Some(def) = schema::defender_tables()
+                    .iter()
+                    .find(|t| t.name.eq_ignore_ascii_case(&stem))
+            {
+                warnings.push(DataWarning {
+                    file: display(&path),
+                    line: None,
+                    column: None,
+                    count: 1,
+                    message: format!(
+                        "read as table {} (table names are case-sensitive in KQL)",
+                        def.name
+                    ),
+                });
+                name = def.name.clone();
+            }
+            if let Some((first, _)) = found.get(&name) {
+                return Err(DataError::DuplicateTable {
+                    table: name,
+                    first: display(first),
+                    second: display(&path),
+                });
+            }
+            found.insert(name, (path, parts));
+        }
+        let mut tables = BTreeMap::new();
+        for (name, (_, files)) in found {
+            let def = schema::defender_table(&name);
+            let mut parts = Vec::with_capacity(files.len());
+            for (path, format) in files {
+                let part = match format {
+                    Format::Csv => read_csv_part(&path, def, &mut warnings)?,
+                    Format::Parquet => read_parquet_part(&path, def, &mut warnings)?,
+                    Format::Json | Format::JsonLines => {
+                        read_json_part(&path, format, def, &mut warnings)?
+                    }
+                };
+                parts.push(part);
+            }
+            let schema = table_schema(def, &parts);
+            let rows = parts.iter().map(|p| p.rows).sum();
+            tables.insert(
+                name.clone(),
+                Table {
+                    name,
+                    known: def.is_some(),
+                    schema,
+                    parts,
+                    rows,
+                },
+            );
+        }
+        Ok(Catalog {
+            root: Some(dir.to_path_buf()),
+            tables,
+            warnings,
+        })
+    }
+
+    /// All documented Defender tables with no rows, for checking queries without data.
+    pub fn schema_only() -> Catalog {
+        let tables = schema::defender_tables()
+            .iter()
+            .map(|def| {
+                let t = Table {
+                    name: def.name.clone(),
+                    known: true,
+                    schema: table_schema(Some(def), &[]),
+                    parts: Vec::new(),
+                    rows: 0,
+                };
+                (def.name.clone(), t)
+            })
+            .collect();
+        Catalog {
+            root: None,
+            tables,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The folder the catalog was opened from.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// Problems found in the data that did not stop it from loading.
+    pub fn warnings(&self) -> &[DataWarning] {
+        &self.warnings
+    }
+
+    /// The number of rows of a table.
+    pub fn row_count(&self, name: &str) -> Option<usize> {
+        self.tables.get(name).map(|t| t.rows)
+    }
+
+    /// A summary of every table, by name.
+    pub fn tables(&self) -> Vec<TableInfo> {
+        self.tables
+            .values()
+            .map(|t| TableInfo {
+                name: t.name.clone(),
+                known: t.known,
+                rows: t.rows,
+                columns: t.schema.len(),
+                files: t.parts.iter().map(|p| p.path.clone()).collect(),
+            })
+            .collect()
+    }
+}
+
+impl TableProvider for Catalog {
+    fn table_names(&self) -> Vec<String> {
+        self.tables.keys().cloned().collect()
+    }
+
+    fn schema(&self, name: &str) -> Option<TableSchema> {
+        self.tables.get(name).map(|t| t.schema.clone())
+    }
+
+    fn scan(&self, name: &str) -> Result<LazyFrame, String> {
+        let table = self
+            .tables
+            .get(name)
+            .ok_or_else(|| format!("no table named {name}"))?;
+        if table.parts.is_empty() {
+            return Ok(DataFrame::empty_with_schema(&polars_schema(&table.schema)).lazy());
+        }
+        let frames = table
+            .parts
+            .iter()
+            .map(|p| scan_part(p, &table.schema).map_err(|e| format!("{}: {e}", display(&p.path))))
+            .collect::<Result<Vec<_>, _>>()?;
+        if frames.len() == 1 {
+            return frames
+                .into_iter()
+                .next()
+                .ok_or_else(|| format!("no data for table {name}"));
+        }
+        concat(frames, UnionArgs::default()).map_err(|e| format!("table {name}: {e}"))
+    }
+}

@@ -1,0 +1,543 @@
+//! A streaming RFC 4180 reader that validates a CSV file before polars reads it (field counts, quoting,
+//! UTF-8), counts its rows, infers column types and checks typed values, with line numbers for every
+//! problem; and the quoting rule for writing CSV.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use crate::data::convert::{Inference, text_is_valid};
+use crate::data::error::DataError;
+use crate::kql::ScalarType;
+
+/// Appends `s` to `out` as one CSV field, quoted when it holds a separator, a quote, a line break or
+/// leading/trailing spaces (RFC 4180: quotes doubled inside).
+pub fn write_field(out: &mut String, s: &str) {
+    let needs = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        || s.starts_with(' ')
+        || s.ends_with(' ');
+    if needs {
+        out.push('"');
+        for ch in s.chars() {
+            if ch == '"' {
+                out.push('"');
+            }
+            out.push(ch);
+        }
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// Where a record starts, and why parsing failed.
+#[derive(Debug)]
+struct ParseError {
+    line: usize,
+    message: String,
+}
+
+/// Reads records one at a time from a byte stream.
+struct RecordReader<R: Read> {
+    src: R,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    /// The current physical line (1-based).
+    line: usize,
+    eof: bool,
+    /// Input that polars' CSV reader does not read as RFC 4180 does: blank lines (polars reads them as rows
+    /// of nulls), a `"` inside an unquoted field, line breaks that are a lone CR.
+    quirks: bool,
+}
+
+enum State {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl<R: Read> RecordReader<R> {
+    fn new(src: R) -> Self {
+        RecordReader {
+            src,
+            buf: vec![0; 1 << 16],
+            pos: 0,
+            len: 0,
+            line: 1,
+            eof: false,
+            quirks: false,
+        }
+    }
+
+    fn fill(&mut self) -> std::io::Result<bool> {
+        if self.pos < self.len {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        loop {
+            match self.src.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.pos = 0;
+                    self.len = n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn next_byte(&mut self) -> std::io::Result<Option<u8>> {
+        if !self.fill()? {
+            return Ok(None);
+        }
+        let b = self.buf[self.pos];
+        self.pos += 1;
+        Ok(Some(b))
+    }
+
+    fn peek_byte(&mut self) -> std::io::Result<Option<u8>> {
+        if !self.fill()? {
+            return Ok(None);
+        }
+        Ok(Some(self.buf[self.pos]))
+    }
+
+    /// Reads the next record into `fields` (reusing its buffers) and returns the line it starts on, or
+    /// `None` at the end of the input. Blank lines are skipped.
+    fn next_record(
+        &mut self,
+        fields: &mut Fields,
+    ) -> Result<Option<usize>, Result<ParseError, std::io::Error>> {
+        loop {
+            fields.clear();
+            let start = self.line;
+            let mut state = State::FieldStart;
+            let mut quote_line = start;
+            let mut seen_any = false;
+            let mut quoted_any = false;
+            loop {
+                let b = match self.next_byte().map_err(Err)? {
+                    Some(b) => b,
+                    None => {
+                        if let State::Quoted = state {
+                            return Err(Ok(ParseError {
+                                line: quote_line,
+                                message:
+                                    "unterminated quoted field (a `\"` opened here is never closed)"
+                                        .into(),
+                            }));
+                        }
+                        if !seen_any {
+                            return Ok(None);
+                        }
+                        break;
+                    }
+                };
+                seen_any = true;
+                match state {
+                    State::FieldStart | State::Unquoted => match b {
+                        b'"' if matches!(state, State::FieldStart) => {
+                            state = State::Quoted;
+                            quoted_any = true;
+                            quote_line = self.line;
+                        }
+                        b',' => {
+                            fields.end_field();
+                            state = State::FieldStart;
+                        }
+                        b'\n' => {
+                            self.line += 1;
+                            break;
+                        }
+                        b'\r' => {
+                            if self.peek_byte().map_err(Err)? == Some(b'\n') {
+                                self.pos += 1;
+                            } else {
+                                self.quirks = true;
+                            }
+                            self.line += 1;
+                            break;
+                        }
+                        _ => {
+                            if b == b'"' {
+                                self.quirks = true;
+                            }
+                            fields.push(b);
+                            state = State::Unquoted;
+                        }
+                    },
+                    State::Quoted => {
+                        if b == b'"' {
+                            state = State::QuoteInQuoted;
+                        } else {
+                            if b == b'\n' {
+                                self.line += 1;
+                            }
+                            fields.push(b);
+                        }
+                    }
+                    State::QuoteInQuoted => match b {
+                        b'"' => {
+                            fields.push(b'"');
+                            state = State::Quoted;
+                        }
+                        b',' => {
+                            fields.end_field();
+                            state = State::FieldStart;
+                        }
+                        b'\n' => {
+                            self.line += 1;
+                            break;
+                        }
+                        b'\r' => {
+                            if self.peek_byte().map_err(Err)? == Some(b'\n') {
+                                self.pos += 1;
+                            } else {
+                                self.quirks = true;
+                            }
+                            self.line += 1;
+                            break;
+                        }
+                        other => {
+                            return Err(Ok(ParseError {
+                                line: self.line,
+                                message: format!(
+                                    "malformed quoting: `{}` right after the closing quote of a field (a quote inside a quoted field must be doubled)",
+                                    char::from(other).escape_default()
+                                ),
+                            }));
+                        }
+                    },
+                }
+            }
+            fields.end_field();
+            if fields.count() == 1 && fields.get(0).is_empty() && !quoted_any {
+                self.quirks = true;
+                continue; // a blank line
+            }
+            return Ok(Some(start));
+        }
+    }
+}
+
+/// Reusable field buffers of one record.
+#[derive(Default)]
+struct Fields {
+    bufs: Vec<Vec<u8>>,
+    n: usize,
+    current: Vec<u8>,
+}
+
+impl Fields {
+    fn clear(&mut self) {
+        self.n = 0;
+        self.current.clear();
+    }
+    fn push(&mut self, b: u8) {
+        self.current.push(b);
+    }
+    fn end_field(&mut self) {
+        if self.bufs.len() <= self.n {
+            self.bufs.push(Vec::new());
+        }
+        std::mem::swap(&mut self.bufs[self.n], &mut self.current);
+        self.current.clear();
+        self.n += 1;
+    }
+    fn count(&self) -> usize {
+        self.n
+    }
+    fn get(&self, i: usize) -> &[u8] {
+        &self.bufs[i]
+    }
+}
+
+/// What to do with a column's values during the validation pass.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ColumnCheck {
+    /// Nothing (string columns).
+    Skip,
+    /// Check that every non-empty value reads as this type.
+    Validate(ScalarType),
+    /// Infer the type from the values.
+    Infer,
+}
+
+/// Values that could not be read, for warnings.
+#[derive(Clone, Debug, Default)]
+pub struct BadValues {
+    pub count: usize,
+    /// The first few: (line, value).
+    pub samples: Vec<(usize, String)>,
+}
+
+/// The result of a validation pass.
+#[derive(Debug)]
+pub struct CsvInfo {
+    /// Column names as written in the header (UTF-8 BOM removed).
+    pub header: Vec<String>,
+    pub rows: usize,
+    /// Per column: the inferred type (for `Infer` columns).
+    pub inferred: Vec<Option<ScalarType>>,
+    /// Per column: unreadable values (for `Validate` columns).
+    pub bad: Vec<BadValues>,
+    /// Whether polars' CSV reader reads the file exactly as this reader does (see `RecordReader::quirks`).
+    pub polars_compatible: bool,
+}
+
+const MAX_SAMPLES: usize = 3;
+
+fn io_err(path: &Path, e: std::io::Error) -> DataError {
+    DataError::Io {
+        path: path.display().to_string(),
+        source: e,
+    }
+}
+
+fn malformed(path: &Path, e: ParseError) -> DataError {
+    DataError::Malformed {
+        path: path.display().to_string(),
+        line: e.line,
+        message: e.message,
+    }
+}
+
+/// Reads and validates a whole CSV file. `checks` receives the header and says what to do per column.
+pub fn scan_csv(
+    path: &Path,
+    checks: impl FnOnce(&[String]) -> Vec<ColumnCheck>,
+) -> Result<CsvInfo, DataError> {
+    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let mut reader = RecordReader::new(BufReader::new(file));
+    // A UTF-8 byte order mark.
+    if reader.fill().map_err(|e| io_err(path, e))?
+        && reader.buf[..reader.len].starts_with(&[0xEF, 0xBB, 0xBF])
+    {
+        reader.pos = 3;
+    }
+    let mut fields = Fields::default();
+    let map_err = |e: Result<ParseError, std::io::Error>| match e {
+        Ok(p) => malformed(path, p),
+        Err(io) => io_err(path, io),
+    };
+    let header_line = match reader.next_record(&mut fields).map_err(map_err)? {
+        Some(l) => l,
+        None => return Err(DataError::EmptyFile(path.display().to_string())),
+    };
+    let mut header = Vec::with_capacity(fields.count());
+    for i in 0..fields.count() {
+        let name = std::str::from_utf8(fields.get(i)).map_err(|_| DataError::Malformed {
+            path: path.display().to_string(),
+            line: header_line,
+            message: format!("header field {} is not valid UTF-8", i + 1),
+        })?;
+        header.push(name.to_string());
+    }
+    let checks = checks(&header);
+    let width = header.len();
+    let mut inference: Vec<Option<Inference>> = checks
+        .iter()
+        .map(|c| (*c == ColumnCheck::Infer).then(Inference::default))
+        .collect();
+    let mut bad = vec![BadValues::default(); width];
+    let mut rows = 0usize;
+    while let Some(line) = reader.next_record(&mut fields).map_err(map_err)? {
+        if fields.count() != width {
+            return Err(DataError::Malformed {
+                path: path.display().to_string(),
+                line,
+                message: format!(
+                    "row has {} field{}, the header has {width} (an unquoted `,` or a missing field?)",
+                    fields.count(),
+                    if fields.count() == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        rows += 1;
+        for i in 0..width {
+            let raw = fields.get(i);
+            let text = match std::str::from_utf8(raw) {
+                Ok(t) => t,
+                Err(_) => {
+                    return Err(DataError::Malformed {
+                        path: path.display().to_string(),
+                        line,
+                        message: format!(
+                            "field {} (column {}) is not valid UTF-8",
+                            i + 1,
+                            header[i]
+                        ),
+                    });
+                }
+            };
+            match checks.get(i).copied().unwrap_or(ColumnCheck::Skip) {
+                ColumnCheck::Skip => {}
+                ColumnCheck::Validate(ty) => {
+                    if !text.is_empty() && !text_is_valid(ty, text) {
+                        let b = &mut bad[i];
+                        b.count += 1;
+                        if b.samples.len() < MAX_SAMPLES {
+                            b.samples.push((line, text.to_string()));
+                        }
+                    }
+                }
+                ColumnCheck::Infer => {
+                    if let Some(inf) = inference[i].as_mut()
+                        && inf.open()
+                    {
+                        inf.see(text);
+                    }
+                }
+            }
+        }
+    }
+    let inferred = inference
+        .into_iter()
+        .map(|i| i.map(|i| i.result()))
+        .collect();
+    Ok(CsvInfo {
+        header,
+        rows,
+        inferred,
+        bad,
+        polars_compatible: !reader.quirks,
+    })
+}
+
+/// Reads the text of some columns (by position) of a CSV file already validated by [`scan_csv`]; empty
+/// fields are `None`.
+pub fn read_text_columns(
+    path: &Path,
+    wanted: &[usize],
+) -> Result<Vec<Vec<Option<String>>>, DataError> {
+    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let mut reader = RecordReader::new(BufReader::new(file));
+    if reader.fill().map_err(|e| io_err(path, e))?
+        && reader.buf[..reader.len].starts_with(&[0xEF, 0xBB, 0xBF])
+    {
+        reader.pos = 3;
+    }
+    let mut fields = Fields::default();
+    let map_err = |e: Result<ParseError, std::io::Error>| match e {
+        Ok(p) => malformed(path, p),
+        Err(io) => io_err(path, io),
+    };
+    let mut out = vec![Vec::new(); wanted.len()];
+    let mut header = true;
+    while let Some(line) = reader.next_record(&mut fields).map_err(map_err)? {
+        if header {
+            header = false;
+            continue;
+        }
+        for (k, &i) in wanted.iter().enumerate() {
+            if i >= fields.count() {
+                return Err(DataError::Malformed {
+                    path: path.display().to_string(),
+                    line,
+                    message: "the file changed since it was opened: a row is too short".into(),
+                });
+            }
+            let raw = fields.get(i);
+            out[k].push(if raw.is_empty() {
+                None
+            } else {
+                Some(String::from_utf8_lossy(raw).into_owned())
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+        let mut r = RecordReader::new(text.as_bytes());
+        let mut f = Fields::default();
+        let mut out = Vec::new();
+        loop {
+            match r.next_record(&mut f) {
+                Ok(Some(line)) => out.push((
+                    line,
+                    (0..f.count())
+                        .map(|i| String::from_utf8_lossy(f.get(i)).into_owned())
+                        .collect(),
+                )),
+                Ok(None) => return Ok(out),
+                Err(Ok(e)) => return Err(format!("{}: {}", e.line, e.message)),
+                Err(Err(e)) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn rfc4180() {
+        let recs = records(
+            "a,b,c\r\n1,\"x, y\",\"he said \"\"hi\"\"\"\r\n2,\"multi\nline\",\r\n\r\n3,,\"\"",
+        )
+        .unwrap();
+        assert_eq!(recs.len(), 4);
+        assert_eq!(
+            recs[1],
+            (2, vec!["1".into(), "x, y".into(), "he said \"hi\"".into()])
+        );
+        assert_eq!(
+            recs[2],
+            (3, vec!["2".into(), "multi\nline".into(), "".into()])
+        );
+        assert_eq!(recs[3], (6, vec!["3".into(), "".into(), "".into()]));
+    }
+
+    #[test]
+    fn bad_quotes() {
+        let e = records("a,b\n1,\"open\n2,3\n").unwrap_err();
+        assert!(e.starts_with("2: unterminated"), "{e}");
+        let e = records("a,b\n1,\"x\"y\n").unwrap_err();
+        assert!(e.starts_with("2: malformed quoting"), "{e}");
+    }
+
+    #[test]
+    fn writes_quoted_fields() {
+        let mut s = String::new();
+        for (i, v) in [
+            "plain",
+            "Zoom Video Communications, Inc.",
+            "say \"x\"",
+            "two\nlines",
+            "",
+        ]
+        .iter()
+        .enumerate()
+        {
+            if i > 0 {
+                s.push(',');
+            }
+            write_field(&mut s, v);
+        }
+        assert_eq!(
+            s,
+            "plain,\"Zoom Video Communications, Inc.\",\"say \"\"x\"\"\",\"two\nlines\","
+        );
+        let back = records(&format!("a,b,c,d,e\n{s}\n")).unwrap();
+        assert_eq!(
+            back[1].1,
+            vec![
+                "plain",
+                "Zoom Video Communications, Inc.",
+                "say \"x\"",
+                "two\nlines",
+                ""
+            ]
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! JSON exports: an array of objects, JSON lines (`.json`, `.jsonl`, `.ndjson`), the Advanced Hunting API
+//! shapes (`{Schema, Results}`, `{schema, results}`), the Log Analytics / ADX shapes (`{tables:[{columns,
+//! rows}]}`, `{Tables:[{Columns, Rows}]}`), and Defender streaming records (`{category:
+//! "AdvancedHunting-<Table>", properties:{...}}`, whose `properties` are the row).
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::data::error::DataError;
+use crate::kql::ScalarType;
+
+/// The rows of a JSON file.
+pub struct JsonData {
+    /// Column names in order of first appearance (or as declared).
+    pub columns: Vec<String>,
+    /// Types declared by the file (API shapes), by column.
+    pub declared: Vec<(String, ScalarType)>,
+    pub rows: Vec<JsonRow>,
+    /// Where each row is: its line for JSON lines, else its 1-based record number.
+    pub positions: Vec<usize>,
+    /// Whether `positions` are lines (JSON lines) or record numbers.
+    pub positions_are_lines: bool,
+}
+
+pub enum JsonRow {
+    Object(Map<String, Value>),
+    /// Values in the order of `JsonData::columns`.
+    Array(Vec<Value>),
+}
+
+impl JsonRow {
+    pub fn get<'a>(&'a self, column: &str, index: Option<usize>) -> Option<&'a Value> {
+        match self {
+            JsonRow::Object(m) => m.get(column),
+            JsonRow::Array(v) => index.and_then(|i| v.get(i)),
+        }
+    }
+}
+
+fn invalid(path: &Path, message: impl Into<String>) -> DataError {
+    DataError::Invalid {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// Unwraps a streaming record (`{category: "AdvancedHunting-…", properties: {...}}`).
+fn unwrap_record(v: Value) -> Value {
+    if let Value::Object(m) = &v {
+        let streaming = m
+            .get("category")
+            .and_then(Value::as_str)
+            .is_some_and(|c| c.starts_with("AdvancedHunting-"));
+        if streaming && m.get("properties").is_some_and(Value::is_object) {
+            if let Value::Object(mut m) = v {
+                return m.remove("properties").unwrap_or(Value::Null);
+            }
+            return Value::Null;
+        }
+    }
+    v
+}
+
+fn get_ci<'a>(m: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().find_map(|k| m.get(*k))
+}
+
+fn declared_columns(
+    cols: &[Value],
+    name_keys: &[&str],
+    type_keys: &[&str],
+) -> Vec<(String, Option<ScalarType>)> {
+    cols.iter()
+        .filter_map(|c| {
+            let m = c.as_object()?;
+            let name = get_ci(m, name_keys)?.as_str()?.to_string();
+            let ty = get_ci(m, type_keys)
+                .and_then(Value::as_str)
+                .and_then(ScalarType::from_name);
+            Some((name, ty))
+        })
+        .collect()
+}
+
+/// Reads a JSON export.
+pub fn read_json(path: &Path, json_lines: bool) -> Result<JsonData, DataError> {
+    let bytes = std::fs::read(path).map_err(|e| DataError::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    let bytes = bytes
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(&bytes);
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| invalid(path, format!("not valid UTF-8 ({e})")))?;
+    if text.trim().is_empty() {
+        return Err(DataError::EmptyFile(path.display().to_string()));
+    }
+    if !json_lines {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => return from_document(path, v),
+            Err(e) => {
+                // A `.json` file may hold JSON lines; if its first line is a complete object, read it so.
+                let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                let looks_like_lines =
+                    serde_json::from_str::<Value>(first).is_ok_and(|v| v.is_object());
+                if !looks_like_lines {
+                    return Err(DataError::Malformed {
+                        path: path.display().to_string(),
+                        line: e.line(),
+                        message: format!("invalid JSON: {e}"),
+                    });
+                }
+            }
+        }
+    }
+    from_lines(path, text)
+}
+
+fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
+    let mut data = JsonData {
+        columns: Vec::new(),
+        declared: Vec::new(),
+        rows: Vec::new(),
+        positions: Vec::new(),
+        positions_are_lines: true,
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| DataError::Malformed {
+            path: path.display().to_string(),
+            line: i + 1,
+            message: format!("invalid JSON line: {e}"),
+        })?;
+        match unwrap_record(v) {
+            Value::Object(m) => {
+                for k in m.keys() {
+                    if seen.insert(k.clone()) {
+                        data.columns.push(k.clone());
+                    }
+                }
+                data.rows.push(JsonRow::Object(m));
+                data.positions.push(i + 1);
+            }
+            _ => {
+                return Err(DataError::Malformed {
+                    path: path.display().to_string(),
+                    line: i + 1,
+                    message: "a JSON line must be an object (one row)".into(),
+                });
+            }
+        }
+    }
+    Ok(data)
+}
+
+fn from_records(
+    path: &Path,
+    records: Vec<Value>,
+    declared: Vec<(String, Option<ScalarType>)>,
+) -> Result<JsonData, DataError> {
+    let mut data = JsonData {
+        columns: declared.iter().map(|(n, _)| n.clone()).collect(),
+        declared: declared
+            .iter()
+            .filter_map(|(n, t)| t.map(|t| (n.clone(), t)))
+            .collect(),
+        rows: Vec::with_capacity(records.len()),
+        positions: Vec::with_capacity(records.len()),
+        positions_are_lines: false,
+    };
+    let mut seen: std::collections::HashSet<String> = data.columns.iter().cloned().collect();
+    for (i, r) in records.into_iter().enumerate() {
+        match unwrap_record(r) {
+            Value::Object(m) => {
+                for k in m.keys() {
+                    if seen.insert(k.clone()) {
+                        data.columns.push(k.clone());
+                    }
+                }
+                data.rows.push(JsonRow::Object(m));
+                data.positions.push(i + 1);
+            }
+            _ => {
+                return Err(invalid(
+                    path,
+                    format!("record {} is not an object (one row)", i + 1),
+                ));
+            }
+        }
+    }
+    Ok(data)
+}
+
+fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
+    match v {
+        Value::Array(records) => from_records(path, records, Vec::new()),
+        Value::Object(mut m) => {
+            // Advanced Hunting API / Graph: {Schema:[{Name,Type}], Results:[{...}]}.
+            let results_key = ["Results", "results"]
+                .into_iter()
+                .find(|k| m.get(*k).is_some_and(Value::is_array));
+            if let Some(rk) = results_key {
+                let declared = get_ci(&m, &["Schema", "schema"])
+                    .and_then(Value::as_array)
+                    .map(|cols| declared_columns(cols, &["Name", "name"], &["Type", "type"]))
+                    .unwrap_or_default();
+                let records = match m.remove(rk) {
+                    Some(Value::Array(a)) => a,
+                    _ => Vec::new(),
+                };
+                return from_records(path, records, declared);
+            }
+            // Log Analytics {tables:[{columns:[{name,type}], rows:[[...]]}]}; ADX v1 {Tables:[{Columns, Rows}]}.
+            let tables_key = ["tables", "Tables"]
+                .into_iter()
+                .find(|k| m.get(*k).is_some_and(Value::is_array));
+            if let Some(tk) = tables_key {
+                let first = match m.remove(tk) {
+                    Some(Value::Array(mut a)) if !a.is_empty() => a.swap_remove(0),
+                    _ => return Err(invalid(path, "`tables` holds no table")),
+                };
+                let Value::Object(mut t) = first else {
+                    return Err(invalid(path, "`tables[0]` is not an object"));
+                };
+                let cols = get_ci(&t, &["columns", "Columns"])
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let declared = declared_columns(
+                    &cols,
+                    &["name", "ColumnName"],
+                    &["type", "ColumnType", "DataType"],
+                );
+                let rows = match ["rows", "Rows"].into_iter().find_map(|k| t.remove(k)) {
+                    Some(Value::Array(r)) => r,
+                    _ => return Err(invalid(path, "`tables[0]` has no `rows` array")),
+                };
+                let mut data = JsonData {
+                    columns: declared.iter().map(|(n, _)| n.clone()).collect(),
+                    declared: declared
+                        .iter()
+                        .filter_map(|(n, t)| t.map(|t| (n.clone(), t)))
+                        .collect(),
+                    rows: Vec::with_capacity(rows.len()),
+                    positions: Vec::with_capacity(rows.len()),
+                    positions_are_lines: false,
+                };
+                for (i, r) in rows.into_iter().enumerate() {
+                    match r {
+                        Value::Array(vals) => {
+                            if vals.len() != data.columns.len() {
+                                return Err(invalid(
+                                    path,
+                                    format!(
+                                        "row {} has {} values, the table has {} columns",
+                                        i + 1,
+                                        vals.len(),
+                                        data.columns.len()
+                                    ),
+                                ));
+                            }
+                            data.rows.push(JsonRow::Array(vals));
+                            data.positions.push(i + 1);
+                        }
+                        _ => return Err(invalid(path, format!("row {} is not an array", i + 1))),
+                    }
+                }
+                return Ok(data);
+            }
+            // A single record.
+            from_records(path, vec![Value::Object(m)], Vec::new())
+        }
+        _ => Err(invalid(
+            path,
+            "expected an array of objects, JSON lines, or an API result object",
+        )),
+    }
+}
