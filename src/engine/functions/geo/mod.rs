@@ -115,6 +115,7 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
         shapes::point_in_circle,
     ),
     def("geo_azimuth", 4, 4, Naming::Default, shapes::azimuth),
+    def("geo_angle", 6, 6, Naming::Default, shapes::geo_angle),
     def(
         "geo_point_in_polygon",
         3,
@@ -198,6 +199,27 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
         1,
         Naming::Default,
         shapes::polygon_centroid,
+    ),
+    def(
+        "geo_intersects_2lines",
+        2,
+        2,
+        Naming::Default,
+        shapes::intersects_2lines,
+    ),
+    def(
+        "geo_intersects_2polygons",
+        2,
+        2,
+        Naming::Default,
+        shapes::intersects_2polygons,
+    ),
+    def(
+        "geo_intersects_line_with_polygon",
+        2,
+        2,
+        Naming::Default,
+        shapes::intersects_line_with_polygon,
     ),
     def("geo_from_wkt", 1, 1, Naming::Default, wkt::from_wkt),
 ];

@@ -528,3 +528,129 @@ pub(super) fn line_locate_point(a: &[ArgInfo]) -> Result<Prepared, String> {
         })())
     }))
 }
+
+/// `geo_angle(lng1, lat1, lng2, lat2, lng3, lat3)`: the angle at the second point from the line towards
+/// the first point to the line towards the third, clockwise, in radians in [0, 2*pi); null when the second
+/// point equals the first or the third ([E] geo-angle-function-00, -02).
+pub(super) fn geo_angle(a: &[ArgInfo]) -> Result<Prepared, String> {
+    check_numeric("geo_angle", a)?;
+    Ok(Prepared::new(ScalarType::Real, |v| {
+        real_or_null((|| {
+            let p1 = lng_lat(&v[0], &v[1])?;
+            let p2 = lng_lat(&v[2], &v[3])?;
+            let p3 = lng_lat(&v[4], &v[5])?;
+            let to1 = bearing(p2, p1)?;
+            let to3 = bearing(p2, p3)?;
+            let t = (to3 - to1).rem_euclid(2.0 * std::f64::consts::PI);
+            Some(if t >= 2.0 * std::f64::consts::PI {
+                0.0
+            } else {
+                t
+            })
+        })())
+    }))
+}
+
+/// The initial bearing (radians, clockwise from north, in (-pi, pi]) of the geodesic from `p` to `q`;
+/// `None` for equal or antipodal points.
+fn bearing(p: (f64, f64), q: (f64, f64)) -> Option<f64> {
+    let (vp, vq) = (from_lng_lat(p.0, p.1), from_lng_lat(q.0, q.1));
+    if angle(vp, vq) == 0.0 || antipodal(vp, vq) {
+        return None;
+    }
+    let (f1, f2) = (p.1.to_radians(), q.1.to_radians());
+    let dl = (q.0 - p.0).to_radians();
+    Some((dl.sin() * f2.cos()).atan2(f1.cos() * f2.sin() - f1.sin() * f2.cos() * dl.cos()))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Intersection tests
+
+/// Whether edges `a`-`b` and `c`-`d` share a point: they cross, or (in the degenerate cases) an endpoint of
+/// one lies on the other.
+fn edges_intersect(a: V3, b: V3, c: V3, d: V3) -> bool {
+    const EPS: f64 = 1e-14;
+    let ab = cross(a, b);
+    let cd = cross(c, d);
+    let (acb, bda) = (-dot(ab, c), dot(ab, d));
+    let (cbd, dac) = (-dot(cd, b), dot(cd, a));
+    if [acb, bda, cbd, dac].iter().all(|x| x.abs() >= EPS) {
+        return acb * bda > 0.0 && acb * cbd > 0.0 && acb * dac > 0.0;
+    }
+    const ON: f64 = 1e-12;
+    distance_to_edge(c, a, b) < ON
+        || distance_to_edge(d, a, b) < ON
+        || distance_to_edge(a, c, d) < ON
+        || distance_to_edge(b, c, d) < ON
+}
+
+fn polygon_edges(ps: &[Polygon]) -> Vec<(V3, V3)> {
+    ps.iter()
+        .flat_map(|p| p.loops())
+        .flat_map(|l| l.edges())
+        .collect()
+}
+
+fn any_edges_intersect(e1: &[(V3, V3)], e2: &[(V3, V3)]) -> bool {
+    e1.iter()
+        .any(|&(a, b)| e2.iter().any(|&(c, d)| edges_intersect(a, b, c, d)))
+}
+
+fn two_shapes(fname: &str, a: &[ArgInfo]) -> Result<(), String> {
+    check_dynamic(fname, &a[0])?;
+    check_dynamic(fname, &a[1])
+}
+
+/// `geo_intersects_2lines(line1, line2)`: whether the (multi)lines share a point.
+pub(super) fn intersects_2lines(a: &[ArgInfo]) -> Result<Prepared, String> {
+    two_shapes("geo_intersects_2lines", a)?;
+    Ok(Prepared::new(ScalarType::Bool, |v| {
+        let r = (|| {
+            let e1: Vec<(V3, V3)> = edges(&lines(&v[0])?).collect();
+            let e2: Vec<(V3, V3)> = edges(&lines(&v[1])?).collect();
+            Some(any_edges_intersect(&e1, &e2))
+        })();
+        r.map(Value::Bool).unwrap_or(Value::Null)
+    }))
+}
+
+/// `geo_intersects_2polygons(polygon1, polygon2)`: whether the (multi)polygons share a point.
+pub(super) fn intersects_2polygons(a: &[ArgInfo]) -> Result<Prepared, String> {
+    two_shapes("geo_intersects_2polygons", a)?;
+    Ok(Prepared::new(ScalarType::Bool, |v| {
+        let r = (|| {
+            let p1 = polygons(&v[0])?;
+            let p2 = polygons(&v[1])?;
+            let inside = |ps: &[Polygon], qs: &[Polygon]| {
+                qs.iter()
+                    .flat_map(|q| q.shell.v.iter())
+                    .any(|&x| ps.iter().any(|p| p.contains(x)))
+            };
+            Some(
+                any_edges_intersect(&polygon_edges(&p1), &polygon_edges(&p2))
+                    || inside(&p1, &p2)
+                    || inside(&p2, &p1),
+            )
+        })();
+        r.map(Value::Bool).unwrap_or(Value::Null)
+    }))
+}
+
+/// `geo_intersects_line_with_polygon(line, polygon)`: whether the (multi)line and the (multi)polygon share
+/// a point.
+pub(super) fn intersects_line_with_polygon(a: &[ArgInfo]) -> Result<Prepared, String> {
+    two_shapes("geo_intersects_line_with_polygon", a)?;
+    Ok(Prepared::new(ScalarType::Bool, |v| {
+        let r = (|| {
+            let ls = lines(&v[0])?;
+            let ps = polygons(&v[1])?;
+            let le: Vec<(V3, V3)> = edges(&ls).collect();
+            let inside = ls
+                .iter()
+                .flatten()
+                .any(|&x| ps.iter().any(|p| p.contains(x)));
+            Some(inside || any_edges_intersect(&le, &polygon_edges(&ps)))
+        })();
+        r.map(Value::Bool).unwrap_or(Value::Null)
+    }))
+}

@@ -717,3 +717,86 @@ fn argument_types_are_checked() {
         .unwrap();
     assert!(prepare(def, &[ArgInfo::new(ScalarType::String)]).is_err());
 }
+
+#[test]
+fn angles() {
+    // geo-angle-function-00 .. -02
+    assert_real(
+        call("geo_angle", &[l(0), l(10), l(0), l(5), l(3), l(-10)]),
+        2.9449384340688165,
+    );
+    assert_eq!(
+        call("geo_angle", &[l(0), l(10), l(0), l(10), l(3), l(-10)]),
+        Value::Null
+    );
+    // Clockwise from the first line: the mirror image measures the rest of the turn.
+    assert_real(
+        call("geo_angle", &[l(0), l(10), l(0), l(5), l(-3), l(-10)]),
+        2.0 * std::f64::consts::PI - 2.9449384340688165,
+    );
+}
+
+#[test]
+fn intersects() {
+    // geo-intersects-2lines-function-00, -02
+    let l1 = d(
+        json!({"type":"LineString","coordinates":[[-73.978929,40.785155],[-73.980903,40.782621]]}),
+    );
+    let l2 = d(
+        json!({"type":"LineString","coordinates":[[-73.985195,40.788275],[-73.974552,40.779761]]}),
+    );
+    let point_line = d(json!({"type":"LineString","coordinates":[[-73.985195,40.788275]]}));
+    assert_eq!(
+        call("geo_intersects_2lines", &[l1.clone(), l2.clone()]),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        call("geo_intersects_2lines", &[l1.clone(), point_line]),
+        Value::Null
+    );
+    let far = d(json!({"type":"LineString","coordinates":[[1, 1],[2, 2]]}));
+    assert_eq!(
+        call("geo_intersects_2lines", &[l1.clone(), far.clone()]),
+        Value::Bool(false)
+    );
+    // geo-intersects-line-with-polygon-function-04: a polygon is not a line
+    let empty_polygon = d(json!({"type":"Polygon","coordinates":[]}));
+    assert_eq!(
+        call("geo_intersects_2lines", &[l1, empty_polygon]),
+        Value::Null
+    );
+    // geo-intersects-2polygons-function-00, -02
+    let p1 = d(
+        json!({"type":"Polygon","coordinates":[[[-73.9630937576294,40.77498840732385],
+        [-73.963565826416,40.774383111780914],[-73.96205306053162,40.773745311181585],
+        [-73.96160781383514,40.7743912365898],[-73.9630937576294,40.77498840732385]]]}),
+    );
+    let p2 = d(
+        json!({"type":"Polygon","coordinates":[[[-73.96213352680206,40.775045280447145],
+        [-73.9631313085556,40.774578106920345],[-73.96207988262177,40.77416780398293],
+        [-73.96213352680206,40.775045280447145]]]}),
+    );
+    assert_eq!(
+        call("geo_intersects_2polygons", &[p1, p2]),
+        Value::Bool(true)
+    );
+    let invalid = d(json!({"type":"Polygon"}));
+    assert_eq!(
+        call("geo_intersects_2polygons", &[invalid, central_park()]),
+        Value::Null
+    );
+    // geo-intersects-line-with-polygon-function-00
+    let tri = d(
+        json!({"type":"Polygon","coordinates":[[[-73.9712905883789,40.78580561168767],
+        [-73.98004531860352,40.775276834803655],[-73.97000312805176,40.77852663535664],
+        [-73.9712905883789,40.78580561168767]]]}),
+    );
+    assert_eq!(
+        call("geo_intersects_line_with_polygon", &[l2, tri.clone()]),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        call("geo_intersects_line_with_polygon", &[far, tri]),
+        Value::Bool(false)
+    );
+}
