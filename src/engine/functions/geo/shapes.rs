@@ -285,10 +285,22 @@ fn polygon_fn_check(fname: &str, a: &[ArgInfo]) -> Result<(), String> {
 /// MultiPolygon (a hole excludes its interior).
 pub(super) fn point_in_polygon(a: &[ArgInfo]) -> Result<Prepared, String> {
     polygon_fn_check("geo_point_in_polygon", a)?;
-    Ok(Prepared::new(ScalarType::Bool, |v| {
+    // A constant polygon (the usual case) is parsed once.
+    let fixed: Option<std::sync::Arc<Option<Vec<Polygon>>>> = a[2]
+        .constant
+        .as_ref()
+        .map(|c| std::sync::Arc::new(polygons(c)));
+    Ok(Prepared::new(ScalarType::Bool, move |v| {
         let r = (|| {
             let p = point_arg(&v[0], &v[1])?;
-            let ps = polygons(&v[2])?;
+            let parsed;
+            let ps: &[Polygon] = match &fixed {
+                Some(f) => f.as_ref().as_ref()?,
+                None => {
+                    parsed = polygons(&v[2])?;
+                    &parsed
+                }
+            };
             Some(ps.iter().any(|poly| poly.contains(p)))
         })();
         r.map(Value::Bool).unwrap_or(Value::Null)

@@ -800,3 +800,30 @@ fn intersects() {
         Value::Bool(false)
     );
 }
+
+#[test]
+fn point_in_polygon_column_argument() {
+    // The polygon comes from a column (not a constant): parsed per row.
+    let def = FUNCTIONS
+        .iter()
+        .find(|f| f.name == "geo_point_in_polygon")
+        .unwrap();
+    let infos = [
+        ArgInfo::new(ScalarType::Real),
+        ArgInfo::new(ScalarType::Real),
+        ArgInfo::new(ScalarType::Dynamic),
+    ];
+    let p = prepare(def, &infos).unwrap();
+    assert_eq!(
+        (p.eval)(&[r(-73.9657), r(40.7825), central_park()]),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        (p.eval)(&[r(-73.9839), r(40.7705), central_park()]),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        (p.eval)(&[r(-73.9657), r(40.7825), d(json!({"type": "Polygon"}))]),
+        Value::Null
+    );
+}
