@@ -22,6 +22,7 @@ mod convert;
 mod datetime;
 mod dynamic;
 mod encode;
+mod geo;
 mod ip;
 mod logic;
 mod math;
@@ -168,6 +169,7 @@ fn registry() -> impl Iterator<Item = &'static FnDef> {
         .chain(math::FUNCTIONS)
         .chain(dynamic::FUNCTIONS)
         .chain(ip::FUNCTIONS)
+        .chain(geo::FUNCTIONS)
 }
 
 /// Legacy and alternative names. Each alias has the same semantics and naming as its target in Kusto.
