@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 /// Raise these as the engine improves; never lower them.
-const PASS_FLOOR_DOC_CASES: usize = 357;
+const PASS_FLOOR_DOC_CASES: usize = 488;
 /// The bound on wrong answers over the doc cases.
 const MAX_WRONG_DOC_CASES: usize = 5;
 

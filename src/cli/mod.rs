@@ -5,6 +5,7 @@ pub mod output;
 pub mod query;
 pub mod rules_cmd;
 pub mod run;
+pub mod sample;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Command {
     Check(check::CheckArgs),
     /// List rules: id, name, tables, tactics and techniques, and load errors.
     Rules(rules_cmd::RulesArgs),
+    /// Generate realistic Defender sample tables with planted detections.
+    Sample(sample::SampleArgs),
 }
 
 /// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
@@ -46,6 +49,13 @@ pub fn main() -> ExitCode {
         Some(Command::Query(a)) => query::run(&a),
         Some(Command::Run(a)) => run::run(&a),
         Some(Command::Check(a)) => check::run(&a),
+        Some(Command::Sample(a)) => match sample::run(&a) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("huntbench: {e}");
+                EXIT_FAILED
+            }
+        },
         Some(Command::Rules(a)) => match rules_cmd::run(&a) {
             Ok(code) => code as u8,
             Err(e) => {

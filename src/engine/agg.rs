@@ -14,8 +14,13 @@ use super::value::Value;
 /// How an imploded group list becomes a dynamic value.
 #[derive(Clone, Copy)]
 enum Collect {
-    Set { limit: usize },
-    List { limit: usize, keep_nulls: bool },
+    Set {
+        limit: usize,
+    },
+    List {
+        limit: usize,
+        keep_nulls: bool,
+    },
     Bag,
     /// binary_all_and / _or / _xor: a long
     BitAnd,
@@ -170,7 +175,11 @@ fn collect_expr(e: Expr, kind: Collect, elem: ScalarType) -> Expr {
                     };
                     out.push(bit_fold(kind, &vals));
                 }
-                Ok(Int64Chunked::from_iter_options(c.name().clone(), out.into_iter()).into_series().into_column())
+                Ok(
+                    Int64Chunked::from_iter_options(c.name().clone(), out.into_iter())
+                        .into_series()
+                        .into_column(),
+                )
             },
             |_schema, f| Ok(Field::new(f.name().clone(), DataType::Int64)),
         );
@@ -565,7 +574,10 @@ impl Planner<'_> {
             "binary_all_and" | "binary_all_or" | "binary_all_xor" => {
                 let x = arg(0)?;
                 if !matches!(x.ty, ScalarType::Long | ScalarType::Int) {
-                    return Err(semantic(format!("{n}() needs a long, not {}", x.ty), e.span));
+                    return Err(semantic(
+                        format!("{n}() needs a long, not {}", x.ty),
+                        e.span,
+                    ));
                 }
                 let kind = match n {
                     "binary_all_and" => Collect::BitAnd,
@@ -591,10 +603,17 @@ impl Planner<'_> {
                     xf = xf.filter(p.clone());
                     yf = yf.filter(p);
                 }
-                let ddof = if n.trim_end_matches("if").ends_with('p') { 0.0 } else { 1.0 };
+                let ddof = if n.trim_end_matches("if").ends_with('p') {
+                    0.0
+                } else {
+                    1.0
+                };
                 let cov = ((xf.clone() - xf.clone().mean()) * (yf.clone() - yf.mean())).sum()
                     / (xf.count().cast(DataType::Float64) - lit(ddof));
-                let yname = targs.get(1).and_then(|t| t.name.clone()).unwrap_or_default();
+                let yname = targs
+                    .get(1)
+                    .and_then(|t| t.name.clone())
+                    .unwrap_or_default();
                 one(format!("{n}_{fname}_{yname}"), cov, ScalarType::Real)
             }
             other => {

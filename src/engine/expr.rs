@@ -1056,9 +1056,15 @@ impl Planner<'_> {
             }
             "column_names_of" if args.len() == 1 => {
                 let f = self.plan_tabular(&args[0], ctx.scope)?;
-                let names: Vec<serde_json::Value> =
-                    f.cols.iter().map(|(c, _)| serde_json::Value::String(c.clone())).collect();
-                return Ok(Typed::constant(Value::Dynamic(serde_json::Value::Array(names)), ScalarType::Dynamic));
+                let names: Vec<serde_json::Value> = f
+                    .cols
+                    .iter()
+                    .map(|(c, _)| serde_json::Value::String(c.clone()))
+                    .collect();
+                return Ok(Typed::constant(
+                    Value::Dynamic(serde_json::Value::Array(names)),
+                    ScalarType::Dynamic,
+                ));
             }
             "pack_all" => {
                 let ignore_empty = match args.first() {
@@ -1102,7 +1108,10 @@ impl Planner<'_> {
                 span,
             ));
         }
-        if matches!(n, "row_number" | "prev" | "next" | "row_cumsum" | "row_rank_dense" | "row_rank_min") {
+        if matches!(
+            n,
+            "row_number" | "prev" | "next" | "row_cumsum" | "row_rank_dense" | "row_rank_min"
+        ) {
             return self.window_fn(n, args, ctx, span);
         }
         if matches!(
@@ -1213,15 +1222,25 @@ impl Planner<'_> {
             }
             "row_rank_dense" | "row_rank_min" => {
                 if args.len() != 1 {
-                    return Err(unsupported(format!("{n}() with a restart predicate is not supported"), span));
+                    return Err(unsupported(
+                        format!("{n}() with a restart predicate is not supported"),
+                        span,
+                    ));
                 }
                 let x = self.compile(&args[0], ctx)?;
                 // a new rank where the value differs from the previous row's (the input is sorted)
-                let changed = x.expr.clone().neq_missing(x.expr.shift(lit(1))).fill_null(lit(true));
+                let changed = x
+                    .expr
+                    .clone()
+                    .neq_missing(x.expr.shift(lit(1)))
+                    .fill_null(lit(true));
                 let e = if n == "row_rank_dense" {
                     changed.cast(DataType::Int64).cum_sum(false)
                 } else {
-                    when(changed).then(rownum).otherwise(lit(0i64)).cum_max(false)
+                    when(changed)
+                        .then(rownum)
+                        .otherwise(lit(0i64))
+                        .cum_max(false)
                 };
                 Ok(out(e, ScalarType::Long))
             }

@@ -1431,7 +1431,13 @@ impl<'a> Planner<'a> {
                         legs.push((n, f));
                     }
                     for v in views {
-                        let e = ast::Expr { kind: ExprKind::Ident(ast::Ident { name: v.clone(), span: id.span }), span: id.span };
+                        let e = ast::Expr {
+                            kind: ExprKind::Ident(ast::Ident {
+                                name: v.clone(),
+                                span: id.span,
+                            }),
+                            span: id.span,
+                        };
                         let f = self.plan_tabular(&e, scope)?;
                         legs.push((v, f));
                     }
@@ -1452,7 +1458,15 @@ impl<'a> Planner<'a> {
                     let f = match self.plan_tabular(leg, scope) {
                         Ok(f) => f,
                         // isfuzzy=true: a leg that does not resolve is left out
-                        Err(d) if fuzzy && matches!(d.kind, DiagKind::UnknownTable | DiagKind::UnknownName) => continue,
+                        Err(d)
+                            if fuzzy
+                                && matches!(
+                                    d.kind,
+                                    DiagKind::UnknownTable | DiagKind::UnknownName
+                                ) =>
+                        {
+                            continue;
+                        }
                         Err(d) => return Err(d),
                     };
                     let label = as_label(leg).unwrap_or_else(|| {
@@ -1464,7 +1478,11 @@ impl<'a> Planner<'a> {
             }
         }
         if legs.is_empty() {
-            return Err(diag(DiagKind::UnknownTable, "union matched no tables", spec.span));
+            return Err(diag(
+                DiagKind::UnknownTable,
+                "union matched no tables",
+                spec.span,
+            ));
         }
         // The union schema: every (name, type); a name with two types gets one column per type (x_long, x_string).
         let mut seen: Vec<(String, ScalarType)> = Vec::new();

@@ -912,7 +912,18 @@ impl Gen<'_> {
                     " (rmm_tools.json lists no executable; vncserver.exe from general knowledge)",
                 )
             } else {
-                (tool.exe_names.clone(), "")
+                // a created process is an executable: rmm_tools.json also lists .dll and .msi artefacts
+                let exes: Vec<String> = tool
+                    .exe_names
+                    .iter()
+                    .filter(|e| e.to_ascii_lowercase().ends_with(".exe"))
+                    .cloned()
+                    .collect();
+                if exes.is_empty() {
+                    (tool.exe_names.clone(), "")
+                } else {
+                    (exes, "")
+                }
             };
             let exe = self.rng.pick(&exes).cloned().unwrap_or_default();
             // Reuse the scenario's binary of that name when it is signed by one of the tool's signers.
