@@ -235,3 +235,34 @@ fn the_corpus_checks() {
         );
     }
 }
+
+/// `query --data` reads the folder's tables and uses its reference time: the sample data has as many
+/// devices as its manifest's parameters say.
+#[test]
+fn query_over_the_sample_data() {
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo_dir().join("sample-data/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let devices = m["parameters"]["devices"]
+        .as_i64()
+        .expect("devices parameter");
+    let out = hb()
+        .current_dir(common::repo_dir())
+        .args(["query", "--data", "sample-data", "--format", "json", "-e"])
+        .arg("DeviceInfo | summarize n = dcount(DeviceId), t = max(Timestamp) | extend late = t > now()")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reference time"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rows"][0][0], devices);
+    assert_eq!(
+        v["rows"][0][2], false,
+        "no DeviceInfo row after the reference time"
+    );
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::data::catalog::Catalog;
 use crate::data::{NoTables, TableProvider};
 use crate::engine::{self, RunOptions};
 
@@ -65,10 +66,32 @@ pub fn run(a: &QueryArgs) -> u8 {
     };
     let tables: Box<dyn TableProvider> = match &a.data {
         None => Box::new(NoTables),
-        Some(_dir) => {
-            eprintln!("huntbench: --data is not wired yet");
-            return super::EXIT_USAGE;
-        }
+        Some(dir) => match Catalog::open(dir) {
+            Ok(c) => {
+                for w in c.warnings() {
+                    eprintln!("huntbench: warning: {}", output::sanitize(&w.to_string()));
+                }
+                Box::new(c)
+            }
+            Err(e) => {
+                eprintln!("huntbench: {}", output::sanitize(&e.to_string()));
+                return super::EXIT_FAILED;
+            }
+        },
+    };
+    // over a data set with a manifest, now() is the data set's reference time unless --now says otherwise
+    let now = match (now, &a.data) {
+        (Some(n), _) => Some(n),
+        (None, Some(dir)) => super::run::manifest_now(dir).inspect(|n| {
+            eprintln!(
+                "huntbench: {}",
+                super::describe_now(
+                    *n,
+                    &format!("the reference time of {}; --now changes it", dir.display())
+                )
+            )
+        }),
+        (None, None) => None,
     };
     let opts = RunOptions {
         now,
