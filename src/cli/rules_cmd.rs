@@ -206,8 +206,13 @@ fn fit_middle(s: &str, w: usize) -> String {
 }
 
 /// The tables a rule reads. For now `requiredDataConnectors[].dataTypes`.
+/// The tables the rule's query reads; the declared `requiredDataConnectors` data types when the query does
+/// not parse.
 fn rule_tables(rule: &Rule) -> Vec<String> {
-    rule.data_types()
+    match crate::kql::parse(&rule.query) {
+        Ok(q) => crate::kql::refs::tables_referenced(&q),
+        Err(_) => rule.data_types(),
+    }
 }
 
 const HEADERS: [&str; 5] = ["ID", "NAME", "TABLES", "TACTICS", "TECHNIQUES"];

@@ -7,6 +7,7 @@ pub mod lexer;
 pub mod literal;
 pub mod params;
 pub mod parser;
+pub mod refs;
 pub mod types;
 
 pub use ast::{Query, Span};
