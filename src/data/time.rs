@@ -7,12 +7,10 @@
 
 use chrono::{Datelike, NaiveDate, Timelike};
 
-pub const TICKS_PER_MICRO: i64 = 10;
-pub const TICKS_PER_MILLI: i64 = 10_000;
-pub const TICKS_PER_SECOND: i64 = 10_000_000;
-pub const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;
-pub const TICKS_PER_HOUR: i64 = 60 * TICKS_PER_MINUTE;
-pub const TICKS_PER_DAY: i64 = 24 * TICKS_PER_HOUR;
+pub use crate::kql::literal::{
+    TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MICRO, TICKS_PER_MILLI, TICKS_PER_MINUTE,
+    TICKS_PER_SECOND,
+};
 
 /// Days from 0001-01-01 (CE day 1) to 1970-01-01.
 const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
