@@ -7,8 +7,9 @@ use std::process::Command;
 
 /// Raise these as the engine improves; never lower them.
 const PASS_FLOOR_DOC_CASES: usize = 488;
-/// The issue's bound on wrong answers over the doc cases.
-const MAX_WRONG_DOC_CASES: usize = 5;
+/// Wrong answers allowed over the doc cases. The issue allows 5; the engine has none, and a new one is a
+/// regression to look at, not to absorb.
+const MAX_WRONG_DOC_CASES: usize = 0;
 
 /// Cases that use has, has_any, has_all, in or between: no wrong answer is allowed there.
 fn is_critical(feature: &str) -> bool {

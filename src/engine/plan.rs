@@ -1095,7 +1095,7 @@ impl<'a> Planner<'a> {
                 input: Some(&f.cols),
             };
             let t = self.compile(&item.expr, &ctx)?;
-            let outs = self.output_names(item, &t, &cols, true)?;
+            let outs = self.output_names(item, &t, &cols)?;
             let mut exprs = Vec::new();
             for (name, e, ty) in outs {
                 exprs.push(e.alias(name.as_str()));
@@ -1116,22 +1116,20 @@ impl<'a> Planner<'a> {
         item: &ast::NamedExpr,
         t: &Typed,
         cols: &[(String, ScalarType)],
-        extend: bool,
     ) -> Result<Vec<(String, Expr, ScalarType)>, Diagnostic> {
         if item.names.len() > 1 {
             return Err(unsupported(
-                "tuple assignment is only supported for arg_max/arg_min",
+                "tuple assignment is only supported for arg_max/arg_min in summarize",
                 item.span,
             ));
         }
-        let taken: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
-        let name = match item.names.first() {
-            Some(n) => n.name.clone(),
-            None => match &t.name {
-                Some(n) if extend => n.clone(),
-                Some(n) => n.clone(),
-                None => default_column_name(&taken),
-            },
+        let name = match (item.names.first(), &t.name) {
+            (Some(n), _) => n.name.clone(),
+            (None, Some(n)) => n.clone(),
+            (None, None) => {
+                let taken: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
+                default_column_name(&taken)
+            }
         };
         Ok(vec![(name, t.expr.clone(), t.ty)])
     }
@@ -1164,7 +1162,7 @@ impl<'a> Planner<'a> {
             }
             let t = self.compile(&item.expr, &Ctx::rows(&f.cols, scope))?;
             let taken: Vec<(String, ScalarType)> = out.clone();
-            for (name, e, ty) in self.output_names(item, &t, &taken, false)? {
+            for (name, e, ty) in self.output_names(item, &t, &taken)? {
                 if out.iter().any(|(n, _)| *n == name) {
                     return Err(semantic(
                         format!("column `{name}` is projected twice"),
