@@ -34,6 +34,8 @@ enum Command {
     Check(check::CheckArgs),
     /// List rules: id, name, tables, tactics and techniques, and load errors.
     Rules(rules_cmd::RulesArgs),
+    /// Open the interactive workbench (the default on a terminal).
+    Tui(crate::tui::TuiArgs),
 }
 
 /// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
@@ -53,8 +55,10 @@ pub fn main() -> ExitCode {
                 EXIT_FAILED
             }
         },
-        // No command: the bundled rules over the bundled sample data. (The interactive workbench will open
-        // here once it lands; until then this is the headless run.)
+        Some(Command::Tui(a)) => crate::tui::run(&a),
+        // No command on a terminal: the workbench over the bundled rules and sample data.
+        None if interactive() => crate::tui::run(&crate::tui::TuiArgs::default()),
+        // No command, not on a terminal: the headless run of the bundled rules over the sample data.
         None => run::run(&run::RunArgs {
             paths: Vec::new(),
             data: None,
@@ -64,6 +68,12 @@ pub fn main() -> ExitCode {
         }),
     };
     ExitCode::from(code)
+}
+
+/// Standard input and output are both a terminal.
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 /// Whether to colour diagnostics: only on a terminal, never with NO_COLOR set.
