@@ -225,6 +225,13 @@ impl Keymap {
         );
         add(
             Layer::Rules,
+            &[Key::plain(K::Esc)],
+            Action::Back,
+            "clear the filter",
+            false,
+        );
+        add(
+            Layer::Rules,
             &[Key::ch('J')],
             Action::DetailDown,
             "scroll detail down",
