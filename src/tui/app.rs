@@ -221,7 +221,11 @@ impl App {
             l.push(Layer::Running);
         }
         match self.stack.last() {
-            None if self.filtering => l.push(Layer::Filter),
+            // typed characters go to the filter: no global keys (the filter layer has its own ctrl-c)
+            None if self.filtering => {
+                l.push(Layer::Filter);
+                return l;
+            }
             None => l.push(Layer::Rules),
             Some(Screen::Results(_)) => l.push(Layer::Results),
             Some(Screen::Record(_)) => l.push(Layer::Record),

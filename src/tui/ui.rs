@@ -128,7 +128,7 @@ fn scroll_to(offset: usize, pos: usize, height: usize) -> usize {
 
 fn draw_rules(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     let (list_area, detail_area) = if area.width >= WIDE {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
             .areas(area);
         (a, b)
     } else {
@@ -194,13 +194,13 @@ fn draw_rules(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
             .map(|r| Span::raw(r.1.as_str()).width())
             .max()
             .unwrap_or(0)
-            .clamp(6, if w >= WIDE as usize { 30 } else { 20 });
+            .clamp(6, if w >= 90 { 25 } else { 18 });
         let tactics_w = rows
             .iter()
             .map(|r| Span::raw(r.2.as_str()).width())
             .max()
             .unwrap_or(0)
-            .clamp(6, if w >= WIDE as usize { 34 } else { 18 });
+            .clamp(6, if w >= 90 { 30 } else { 23 });
         let name_w = w.saturating_sub(tables_w + tactics_w + 2).max(8);
         let table_rows: Vec<Row> = rows
             .into_iter()
@@ -591,7 +591,12 @@ fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         )));
     } else if let Some(m) = &app.message {
         left.push(Span::raw(format!(" {}", sanitize(m))));
-    } else if let Some(Screen::Results(v)) = app.stack.last() {
+    } else if let Some(Screen::Results(v)) = app
+        .stack
+        .iter()
+        .rev()
+        .find(|s| !matches!(s, Screen::Record(_)))
+    {
         left.push(Span::raw(format!(
             " {} row{}{} · {}",
             v.data.rows.len(),
@@ -600,7 +605,11 @@ fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
             format_elapsed(v.data.elapsed)
         )));
     } else {
-        left.push(Span::raw(format!(" {} rules", app.entries.len())));
+        let n = app.entries.len();
+        left.push(Span::raw(format!(
+            " {n} rule{}",
+            if n == 1 { "" } else { "s" }
+        )));
     }
     let right = format!(
         "now {} ({}) · data {} ",
@@ -609,20 +618,18 @@ fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         sanitize(&app.info.data_source)
     );
     let lw: usize = left.iter().map(Span::width).sum();
-    let rw = Span::raw(right.as_str()).width();
     let total = area.width as usize;
-    let line = if lw + rw < total {
-        left.push(Span::raw(" ".repeat(total - lw - rw)));
-        left.push(Span::raw(right));
-        Line::from(left)
-    } else {
-        let room = total.saturating_sub(lw + 1);
-        if room > 8 {
-            left.push(Span::raw(" "));
-            left.push(Span::raw(fit_middle(&right, room)));
+    // the data source, then the reference time, give way when the bar is too narrow
+    let short = format!("now {} ", format_datetime_iso(app.info.now));
+    for r in [right, short] {
+        let rw = Span::raw(r.as_str()).width();
+        if lw + rw < total {
+            left.push(Span::raw(" ".repeat(total - lw - rw)));
+            left.push(Span::raw(r));
+            break;
         }
-        Line::from(left)
-    };
+    }
+    let line = Line::from(left);
     f.render_widget(Paragraph::new(line).style(theme.bar()), area);
 }
 
@@ -636,9 +643,16 @@ fn format_elapsed(d: std::time::Duration) -> String {
 
 fn draw_footer(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut spans = Vec::new();
+    let mut used = 0;
     for (keys, help) in app.keymap.hints(&app.layers()) {
+        let text = format!(" {help}  ");
+        let w = Span::raw(keys.as_str()).width() + Span::raw(text.trim_end()).width();
+        if used + w > area.width as usize {
+            continue; // whole hints only; `?` lists everything
+        }
+        used += w + 2;
         spans.push(Span::styled(keys, theme.key()));
-        spans.push(Span::raw(format!(" {help}  ")));
+        spans.push(Span::raw(text));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
