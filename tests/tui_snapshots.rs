@@ -203,3 +203,76 @@ fn escape_sequences_from_data_render_inert() {
     assert!(text.contains("Nano\\u{1b}]0;pwned\\u{7}"), "{text}");
     assert!(text.contains("\\u{9b}31m"), "{text}");
 }
+
+#[test]
+fn no_color_draws_no_colours() {
+    let mut b = small_bench(&[]);
+    b.app.color = false;
+    supremo_results(&mut b);
+    b.key(KeyCode::Char('?'));
+    let t = b.draw(80, 24);
+    for cell in &t.backend().buffer().content {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
+    }
+    // the selected row is still marked: reverse video
+    b.key(KeyCode::Esc);
+    let t = b.draw(80, 24);
+    let buf = t.backend().buffer();
+    let row = 3; // title, border, header, first row
+    assert!(
+        buf[(1, row)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+}
+
+#[test]
+fn large_results_draw_only_the_visible_rows() {
+    let mut csv = String::from("Timestamp,DeviceId,DeviceName,Signer,ReportId\n");
+    for i in 0..5000 {
+        csv.push_str(&format!(
+            "2024-04-30T00:00:00Z,dev-{i:05},pc-{i:05},Signer {i},{i}\n"
+        ));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut report = huntbench::rules::LoadReport::default();
+    helpers::rule_file(
+        tmp.path(),
+        "all.yaml",
+        "name: All\nquery: |\n  DeviceEvents\n  | project DeviceId, DeviceName, Signer, ReportId\n  | sort by ReportId asc\n",
+        &mut report,
+    );
+    let mut b = Bench::new(report, &[("DeviceEvents.csv", &csv)]);
+    b.key(KeyCode::Enter);
+    let text = b.screen(80, 24);
+    // 24 lines less the breadcrumbs, status, footer, two borders and the header: 18 rows
+    assert!(
+        text.contains("dev-00000") && text.contains("dev-00017"),
+        "{text}"
+    );
+    assert!(!text.contains("dev-00018"));
+    assert_eq!(b.app.page, 18, "rows that fit at 80x24");
+    b.key(KeyCode::PageDown);
+    b.key(KeyCode::PageDown);
+    let text = b.screen(80, 24);
+    assert!(text.contains("dev-00036"), "{text}");
+    b.key(KeyCode::Char('G'));
+    let text = b.screen(80, 24);
+    assert!(
+        text.contains("dev-04999") && text.contains("dev-04982"),
+        "{text}"
+    );
+    assert!(!text.contains("dev-04981"));
+    let Some(huntbench::tui::app::Screen::Results(v)) = b.app.stack.last() else {
+        panic!()
+    };
+    assert_eq!((v.selected, v.offset), (4999, 4982));
+    // the record of the last row
+    b.key(KeyCode::Enter);
+    let text = b.screen(80, 24);
+    assert!(
+        text.contains("record 5000 of 5000") && text.contains("Signer 4999"),
+        "{text}"
+    );
+}
