@@ -695,3 +695,29 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     f.render_widget(block, rect);
     f.render_widget(Paragraph::new(lines), inner);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_middle_keeps_both_ends() {
+        assert_eq!(fit_middle("short", 10), "short");
+        let s = "Remote Management and Monitoring tool - SupRemo - File Signature";
+        let f = fit_middle(s, 30);
+        // a third of the room for the head, the rest (after the ellipsis) for the tail: 9 + 1 + 20
+        assert_eq!(f, "Remote Ma…emo - File Signature");
+        assert!(Span::raw(f.as_str()).width() <= 30);
+        // wide characters count two cells
+        let f = fit_middle("日本語のルール名前テスト", 9);
+        assert!(Span::raw(f.as_str()).width() <= 9, "{f}");
+    }
+
+    #[test]
+    fn scroll_keeps_the_cursor_visible() {
+        assert_eq!(scroll_to(0, 5, 10), 0);
+        assert_eq!(scroll_to(0, 10, 10), 1);
+        assert_eq!(scroll_to(8, 3, 10), 3);
+        assert_eq!(scroll_to(0, 0, 0), 0);
+    }
+}
