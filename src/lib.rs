@@ -9,3 +9,4 @@ pub mod data;
 pub mod engine;
 pub mod kql;
 pub mod rules;
+pub mod tui;

@@ -37,6 +37,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Generate realistic Defender sample tables with planted detections.
     Sample(sample::SampleArgs),
+    /// Open the interactive workbench (the default on a terminal).
+    Tui(crate::tui::TuiArgs),
 }
 
 /// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
@@ -63,8 +65,10 @@ pub fn main() -> ExitCode {
                 EXIT_FAILED
             }
         },
-        // No command: the bundled rules over the bundled sample data. (The interactive workbench will open
-        // here once it lands; until then this is the headless run.)
+        Some(Command::Tui(a)) => crate::tui::run(&a),
+        // No command on a terminal: the workbench over the bundled rules and sample data.
+        None if interactive() => crate::tui::run(&crate::tui::TuiArgs::default()),
+        // No command, not on a terminal: the headless run of the bundled rules over the sample data.
         None => run::run(&run::RunArgs {
             paths: Vec::new(),
             data: None,
@@ -74,6 +78,12 @@ pub fn main() -> ExitCode {
         }),
     };
     ExitCode::from(code)
+}
+
+/// Standard input and output are both a terminal.
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 /// Whether to colour diagnostics: only on a terminal, never with NO_COLOR set.

@@ -1,0 +1,106 @@
+//! Actions (what the user or the runtime asks for) and effects (what `update` asks the runtime to do), as
+//! plain data: keys map to actions through the keymap, `update` turns actions into state changes and effects,
+//! the runtime (or a test) runs the effects and feeds their outcomes back as actions.
+
+use std::time::Duration;
+
+/// Everything that can change the workbench's state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Scroll the result columns left / right.
+    Left,
+    Right,
+    /// Scroll the rule detail pane.
+    DetailUp,
+    DetailDown,
+    /// Run the selected rule (rule list) or run again (results, error).
+    Run,
+    /// Enter on a result row: the events behind it, or the full record.
+    Open,
+    /// Back to the previous view (selection and scroll kept).
+    Back,
+    /// Cancel the running query.
+    Cancel,
+    ToggleHelp,
+    FilterStart,
+    FilterInput(char),
+    FilterBackspace,
+    FilterAccept,
+    FilterCancel,
+    /// Time since the running query started (sent by the runtime while a query runs).
+    Tick(Duration),
+    /// A background query finished.
+    JobDone(JobDone),
+}
+
+/// Side effects `update` asks for; the runtime runs them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Run(JobSpec),
+    /// Cancel job `id` (set its cancel flag; its result, if any, is ignored).
+    Cancel(u64),
+    Quit,
+}
+
+/// What a query run is for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobPurpose {
+    /// Run rule `rule` (an index into `App::entries`).
+    Rule { rule: usize },
+    /// The raw events behind one summarized row: `column == value`.
+    Drill {
+        rule: usize,
+        column: String,
+        value: String,
+    },
+}
+
+/// A query to run in the background.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobSpec {
+    pub id: u64,
+    pub query: String,
+    pub purpose: JobPurpose,
+    /// Replace the view on top of the stack instead of pushing a new one (a re-run).
+    pub replace: bool,
+}
+
+/// A finished job.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobDone {
+    pub id: u64,
+    pub outcome: Result<TableData, JobError>,
+}
+
+/// A query result as text, ready to render: raw cell text (sanitised when drawn), and fitted column widths.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableData {
+    pub columns: Vec<String>,
+    pub types: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Display width of each column (header and the first rows, capped).
+    pub widths: Vec<usize>,
+    pub truncated: bool,
+    pub elapsed: Duration,
+    /// The `now()` used, in ticks.
+    pub now: i64,
+}
+
+/// A failed run: the message, and where in the query (1-based line and column, query-relative).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobError {
+    pub kind: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The text of the query line the error points at.
+    pub line_text: Option<String>,
+}

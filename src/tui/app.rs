@@ -1,0 +1,527 @@
+//! The workbench state and its pure `update`: actions in, state changes and effects out. Nothing here
+//! touches the terminal, the clock or a thread.
+
+use std::path::Path;
+use std::time::Duration;
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::rules::{LoadError, LoadReport, Rule};
+
+use super::action::{Action, Effect, JobDone, JobError, JobPurpose, JobSpec, TableData};
+use super::drill::{self, DrillPlan};
+use super::keymap::{Keymap, Layer};
+
+/// A rule in the list: loaded, or a file that failed to load (shown with its error).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleEntry {
+    Loaded(Box<Rule>),
+    Failed(LoadError),
+}
+
+impl RuleEntry {
+    pub fn name(&self) -> String {
+        match self {
+            RuleEntry::Loaded(r) => r.display_name(),
+            RuleEntry::Failed(e) => file_name(&e.path),
+        }
+    }
+
+    /// The tables the rule reads (its connectors' data types).
+    pub fn tables(&self) -> String {
+        match self {
+            RuleEntry::Loaded(r) => r.data_types().join(", "),
+            RuleEntry::Failed(_) => String::new(),
+        }
+    }
+
+    /// Tactics and techniques, for the list.
+    pub fn tactics(&self) -> String {
+        match self {
+            RuleEntry::Loaded(r) => r
+                .tactics
+                .iter()
+                .chain(r.relevant_techniques.iter())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
+            RuleEntry::Failed(_) => "load error".to_string(),
+        }
+    }
+
+    fn matches(&self, needle: &str) -> bool {
+        if needle.is_empty() {
+            return true;
+        }
+        let hay = match self {
+            RuleEntry::Loaded(r) => format!(
+                "{} {} {} {}",
+                r.display_name(),
+                r.data_types().join(" "),
+                self.tactics(),
+                r.path.display()
+            ),
+            RuleEntry::Failed(e) => format!("{} {}", e.path.display(), e.message),
+        };
+        hay.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// Where the data comes from and which `now()` queries use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataInfo {
+    /// `now()` in ticks.
+    pub now: i64,
+    /// Why that `now` (e.g. "manifest", "--now", "clock").
+    pub now_source: String,
+    /// The data folder, as shown.
+    pub data_source: String,
+}
+
+/// The running query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub id: u64,
+    pub label: String,
+    pub elapsed: Duration,
+    pub purpose: JobPurpose,
+}
+
+/// A query's rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultsView {
+    pub rule: usize,
+    /// Breadcrumb text (raw; sanitised when drawn).
+    pub crumb: String,
+    pub query: String,
+    pub purpose: JobPurpose,
+    pub data: TableData,
+    /// How to open the events behind a row (rule results ending in `summarize ... by DeviceId`).
+    pub drill: Option<DrillPlan>,
+    pub selected: usize,
+    /// First row shown.
+    pub offset: usize,
+    /// First column shown.
+    pub col: usize,
+}
+
+/// One row, every column, vertically.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordView {
+    pub crumb: String,
+    pub columns: Vec<String>,
+    pub types: Vec<String>,
+    pub values: Vec<String>,
+    /// First line shown.
+    pub scroll: usize,
+}
+
+/// A failed run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorView {
+    pub rule: usize,
+    pub crumb: String,
+    pub query: String,
+    pub purpose: JobPurpose,
+    pub error: JobError,
+    pub scroll: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    Results(ResultsView),
+    Record(RecordView),
+    Error(ErrorView),
+}
+
+/// The whole workbench state.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub entries: Vec<RuleEntry>,
+    /// Indexes into `entries` that pass the filter, in order.
+    pub visible: Vec<usize>,
+    pub filter: String,
+    /// Typing into the filter.
+    pub filtering: bool,
+    /// Selected position in `visible`.
+    pub selected: usize,
+    /// First visible position in the rule list.
+    pub offset: usize,
+    pub detail_scroll: usize,
+    /// Views opened over the rule list, innermost last.
+    pub stack: Vec<Screen>,
+    pub job: Option<Job>,
+    pub help: bool,
+    pub info: DataInfo,
+    /// A one-line note for the status bar (cancelled, nothing to open ...).
+    pub message: Option<String>,
+    pub keymap: Keymap,
+    /// Use colours (off with NO_COLOR).
+    pub color: bool,
+    pub quit: bool,
+    /// Rows in a page of the active list, as last drawn.
+    pub page: usize,
+    next_job: u64,
+}
+
+impl App {
+    pub fn new(report: LoadReport, info: DataInfo) -> App {
+        let mut entries: Vec<RuleEntry> = report
+            .rules
+            .into_iter()
+            .map(|r| RuleEntry::Loaded(Box::new(r)))
+            .collect();
+        entries.extend(report.errors.into_iter().map(RuleEntry::Failed));
+        let visible = (0..entries.len()).collect();
+        App {
+            entries,
+            visible,
+            filter: String::new(),
+            filtering: false,
+            selected: 0,
+            offset: 0,
+            detail_scroll: 0,
+            stack: Vec::new(),
+            job: None,
+            help: false,
+            info,
+            message: None,
+            keymap: Keymap::defaults(),
+            color: true,
+            quit: false,
+            page: 10,
+            next_job: 1,
+        }
+    }
+
+    /// The entry under the cursor in the rule list.
+    pub fn selected_entry(&self) -> Option<(usize, &RuleEntry)> {
+        let i = *self.visible.get(self.selected)?;
+        Some((i, self.entries.get(i)?))
+    }
+
+    /// The active keymap layers, most specific first.
+    pub fn layers(&self) -> Vec<Layer> {
+        if self.help {
+            return vec![Layer::Help];
+        }
+        self.screen_layers()
+    }
+
+    /// The layers of the views under the help overlay.
+    pub fn screen_layers(&self) -> Vec<Layer> {
+        let mut l = Vec::new();
+        if self.job.is_some() {
+            l.push(Layer::Running);
+        }
+        match self.stack.last() {
+            // typed characters go to the filter: no global keys (the filter layer has its own ctrl-c)
+            None if self.filtering => {
+                l.push(Layer::Filter);
+                return l;
+            }
+            None => l.push(Layer::Rules),
+            Some(Screen::Results(_)) => l.push(Layer::Results),
+            Some(Screen::Record(_)) => l.push(Layer::Record),
+            Some(Screen::Error(_)) => l.push(Layer::Error),
+        }
+        l.push(Layer::Global);
+        l
+    }
+
+    /// A key press: resolved through the keymap, then `update`.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        match self.keymap.resolve(&self.layers(), key) {
+            Some(a) => update(self, a),
+            None => Vec::new(),
+        }
+    }
+
+    /// Breadcrumbs: `Rules`, then each open view.
+    pub fn breadcrumbs(&self) -> Vec<String> {
+        let mut out = vec!["Rules".to_string()];
+        for s in &self.stack {
+            out.push(match s {
+                Screen::Results(v) => v.crumb.clone(),
+                Screen::Record(v) => v.crumb.clone(),
+                Screen::Error(v) => v.crumb.clone(),
+            });
+        }
+        out
+    }
+
+    fn refilter(&mut self) {
+        let keep = self.selected_entry().map(|(i, _)| i);
+        self.visible = (0..self.entries.len())
+            .filter(|&i| self.entries[i].matches(&self.filter))
+            .collect();
+        self.selected = keep
+            .and_then(|k| self.visible.iter().position(|&i| i == k))
+            .unwrap_or(0);
+        self.offset = 0;
+        self.detail_scroll = 0;
+    }
+
+    fn start_job(&mut self, query: String, purpose: JobPurpose, replace: bool) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if let Some(old) = self.job.take() {
+            fx.push(Effect::Cancel(old.id));
+        }
+        let id = self.next_job;
+        self.next_job += 1;
+        let label = match &purpose {
+            JobPurpose::Rule { rule } => self
+                .entries
+                .get(*rule)
+                .map(RuleEntry::name)
+                .unwrap_or_default(),
+            JobPurpose::Drill { column, value, .. } => format!("{column} = {value}"),
+        };
+        self.job = Some(Job {
+            id,
+            label,
+            elapsed: Duration::ZERO,
+            purpose: purpose.clone(),
+        });
+        self.message = None;
+        fx.push(Effect::Run(JobSpec {
+            id,
+            query,
+            purpose,
+            replace,
+        }));
+        fx
+    }
+
+    fn finish_job(&mut self, done: JobDone) {
+        let Some(job) = self.job.take_if(|j| j.id == done.id) else {
+            return; // stale: cancelled or superseded
+        };
+        let (rule, crumb, query) = match &job.purpose {
+            JobPurpose::Rule { rule } => {
+                let query = match self.entries.get(*rule) {
+                    Some(RuleEntry::Loaded(r)) => r.query.clone(),
+                    _ => String::new(),
+                };
+                (*rule, job.label.clone(), query)
+            }
+            JobPurpose::Drill { rule, .. } => {
+                let query = self.drill_query(&job.purpose).unwrap_or_default();
+                (*rule, job.label.clone(), query)
+            }
+        };
+        let replace = matches!(
+            self.stack.last(),
+            Some(Screen::Results(v)) if v.purpose == job.purpose
+        ) || matches!(
+            self.stack.last(),
+            Some(Screen::Error(v)) if v.purpose == job.purpose
+        );
+        let screen = match done.outcome {
+            Ok(data) => {
+                let drill = match job.purpose {
+                    JobPurpose::Rule { .. } => drill::plan(&query),
+                    JobPurpose::Drill { .. } => None,
+                };
+                self.message = None;
+                Screen::Results(ResultsView {
+                    rule,
+                    crumb,
+                    query,
+                    purpose: job.purpose,
+                    data,
+                    drill,
+                    selected: 0,
+                    offset: 0,
+                    col: 0,
+                })
+            }
+            Err(error) => Screen::Error(ErrorView {
+                rule,
+                crumb,
+                query,
+                purpose: job.purpose,
+                error,
+                scroll: 0,
+            }),
+        };
+        if replace {
+            self.stack.pop();
+        }
+        self.stack.push(screen);
+    }
+
+    /// The query text a job purpose runs.
+    fn drill_query(&self, purpose: &JobPurpose) -> Option<String> {
+        match purpose {
+            JobPurpose::Rule { rule } => match self.entries.get(*rule)? {
+                RuleEntry::Loaded(r) => Some(r.query.clone()),
+                RuleEntry::Failed(_) => None,
+            },
+            JobPurpose::Drill { rule, value, .. } => match self.entries.get(*rule)? {
+                RuleEntry::Loaded(r) => Some(drill::plan(&r.query)?.query(value)),
+                RuleEntry::Failed(_) => None,
+            },
+        }
+    }
+
+    fn run(&mut self) -> Vec<Effect> {
+        let purpose = match self.stack.last() {
+            None => match self.selected_entry() {
+                Some((i, RuleEntry::Loaded(_))) => JobPurpose::Rule { rule: i },
+                Some((_, RuleEntry::Failed(_))) => {
+                    self.message = Some("this rule failed to load; it cannot run".into());
+                    return Vec::new();
+                }
+                None => return Vec::new(),
+            },
+            Some(Screen::Results(v)) => v.purpose.clone(),
+            Some(Screen::Error(v)) => v.purpose.clone(),
+            Some(Screen::Record(_)) => return Vec::new(),
+        };
+        let Some(query) = self.drill_query(&purpose) else {
+            return Vec::new();
+        };
+        let replace = !self.stack.is_empty();
+        self.start_job(query, purpose, replace)
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        let Some(Screen::Results(v)) = self.stack.last() else {
+            return Vec::new();
+        };
+        let Some(row) = v.data.rows.get(v.selected) else {
+            self.message = Some("no row to open".into());
+            return Vec::new();
+        };
+        if let (Some(plan), JobPurpose::Rule { rule }) = (&v.drill, &v.purpose)
+            && let Some(ci) = v.data.columns.iter().position(|c| *c == plan.key)
+        {
+            let value = row.get(ci).cloned().unwrap_or_default();
+            let purpose = JobPurpose::Drill {
+                rule: *rule,
+                column: plan.key.clone(),
+                value: value.clone(),
+            };
+            let query = plan.query(&value);
+            return self.start_job(query, purpose, false);
+        }
+        let record = RecordView {
+            crumb: format!("record {} of {}", v.selected + 1, v.data.rows.len()),
+            columns: v.data.columns.clone(),
+            types: v.data.types.clone(),
+            values: row.clone(),
+            scroll: 0,
+        };
+        self.stack.push(Screen::Record(record));
+        Vec::new()
+    }
+
+    fn back(&mut self) {
+        if self.stack.pop().is_none() && !self.filter.is_empty() {
+            self.filter.clear();
+            self.refilter();
+        }
+    }
+
+    /// Moves the cursor of the active view.
+    fn navigate(&mut self, a: &Action) {
+        let page = self.page.max(1);
+        let step = |pos: usize, len: usize| -> usize {
+            let last = len.saturating_sub(1);
+            match a {
+                Action::Up => pos.saturating_sub(1),
+                Action::Down => (pos + 1).min(last),
+                Action::PageUp => pos.saturating_sub(page),
+                Action::PageDown => (pos + page).min(last),
+                Action::Top => 0,
+                Action::Bottom => last,
+                _ => pos,
+            }
+        };
+        match self.stack.last_mut() {
+            None => {
+                let before = self.selected;
+                self.selected = step(self.selected, self.visible.len());
+                if before != self.selected {
+                    self.detail_scroll = 0;
+                }
+            }
+            Some(Screen::Results(v)) => match a {
+                Action::Left => v.col = v.col.saturating_sub(1),
+                Action::Right => v.col = (v.col + 1).min(v.data.columns.len().saturating_sub(1)),
+                _ => v.selected = step(v.selected, v.data.rows.len()),
+            },
+            // line counts depend on the width: the view clamps when drawing
+            Some(Screen::Record(v)) => v.scroll = step(v.scroll, usize::MAX),
+            Some(Screen::Error(v)) => v.scroll = step(v.scroll, usize::MAX),
+        }
+    }
+}
+
+/// Applies `action` to `app`; returns the side effects to run.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => {
+            app.quit = true;
+            let mut fx = Vec::new();
+            if let Some(j) = app.job.take() {
+                fx.push(Effect::Cancel(j.id));
+            }
+            fx.push(Effect::Quit);
+            return fx;
+        }
+        Action::ToggleHelp => app.help = !app.help,
+        Action::FilterStart => {
+            if app.stack.is_empty() {
+                app.filtering = true;
+            }
+        }
+        Action::FilterInput(c) => {
+            app.filter.push(c);
+            app.refilter();
+        }
+        Action::FilterBackspace => {
+            app.filter.pop();
+            app.refilter();
+        }
+        Action::FilterAccept => app.filtering = false,
+        Action::FilterCancel => {
+            app.filtering = false;
+            app.filter.clear();
+            app.refilter();
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Left
+        | Action::Right => app.navigate(&action),
+        Action::DetailUp => app.detail_scroll = app.detail_scroll.saturating_sub(1),
+        Action::DetailDown => app.detail_scroll += 1,
+        Action::Run => return app.run(),
+        Action::Open => return app.open(),
+        Action::Back => app.back(),
+        Action::Cancel => {
+            if let Some(j) = app.job.take() {
+                app.message = Some(format!("cancelled: {}", j.label));
+                return vec![Effect::Cancel(j.id)];
+            }
+        }
+        Action::Tick(d) => {
+            if let Some(j) = &mut app.job {
+                j.elapsed = d;
+            }
+        }
+        Action::JobDone(done) => app.finish_job(done),
+    }
+    Vec::new()
+}

@@ -1,0 +1,161 @@
+//! Running queries: the one place the workbench calls the engine. Used by the runtime on worker threads and
+//! directly (blocking) by tests.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use ratatui::text::Span;
+
+use crate::cli::output::{cell_text, sanitize};
+use crate::data::TableProvider;
+use crate::engine::{self, RunOptions};
+use crate::kql::DiagKind;
+use crate::kql::diag::line_col;
+
+use super::action::{JobDone, JobError, JobSpec, TableData};
+
+/// The widest a column is fitted to (longer values are cut; the record view shows them whole).
+pub const MAX_COLUMN_WIDTH: usize = 48;
+/// Rows looked at to fit column widths.
+const FIT_ROWS: usize = 2000;
+/// Stack for query threads: the parser recurses deeply.
+pub const STACK_SIZE: usize = 16 << 20;
+
+/// What queries run against.
+#[derive(Clone)]
+pub struct Executor {
+    pub tables: Arc<dyn TableProvider>,
+    /// `now()` for every query.
+    pub now: i64,
+    /// At most this many rows per result.
+    pub row_cap: usize,
+}
+
+impl Executor {
+    pub fn new(tables: Arc<dyn TableProvider>, now: i64) -> Executor {
+        Executor {
+            tables,
+            now,
+            row_cap: 100_000,
+        }
+    }
+
+    /// Runs `spec` on the calling thread (which needs a large stack, see [`STACK_SIZE`]).
+    pub fn execute(&self, spec: &JobSpec, cancel: Arc<AtomicBool>) -> JobDone {
+        let opts = RunOptions {
+            now: Some(self.now),
+            row_cap: Some(self.row_cap),
+            cancel: Some(cancel),
+        };
+        let outcome = match engine::run(&spec.query, self.tables.as_ref(), &opts) {
+            Ok(res) => match res.rows() {
+                Ok(rows) => {
+                    let rows: Vec<Vec<String>> = rows
+                        .iter()
+                        .map(|r| r.iter().map(cell_text).collect())
+                        .collect();
+                    let columns: Vec<String> = res.columns.iter().map(|(n, _)| n.clone()).collect();
+                    let types = res
+                        .columns
+                        .iter()
+                        .map(|(_, t)| t.name().to_string())
+                        .collect();
+                    let widths = fit_widths(&columns, &rows);
+                    Ok(TableData {
+                        columns,
+                        types,
+                        rows,
+                        widths,
+                        truncated: res.truncated,
+                        elapsed: res.elapsed,
+                        now: res.now,
+                    })
+                }
+                Err(d) => Err(error_of(&spec.query, &d)),
+            },
+            Err(d) => Err(error_of(&spec.query, &d)),
+        };
+        JobDone {
+            id: spec.id,
+            outcome,
+        }
+    }
+
+    /// Runs `spec` on a fresh thread with a large stack and waits for it (tests, and anything synchronous).
+    pub fn execute_blocking(&self, spec: &JobSpec) -> JobDone {
+        let me = self.clone();
+        let spec2 = spec.clone();
+        let handle = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn(move || me.execute(&spec2, Arc::new(AtomicBool::new(false))));
+        match handle.map(|h| h.join()) {
+            Ok(Ok(done)) => done,
+            _ => JobDone {
+                id: spec.id,
+                outcome: Err(JobError {
+                    kind: "internal".into(),
+                    message: "the query thread failed".into(),
+                    ..Default::default()
+                }),
+            },
+        }
+    }
+}
+
+/// A diagnostic as a job error, located in `query`.
+pub fn error_of(query: &str, d: &crate::kql::Diagnostic) -> JobError {
+    let (line, column, line_text) = match d.span {
+        Some(s) => {
+            let (l, c) = line_col(query, s.start);
+            let text = query.lines().nth(l - 1).map(str::to_string);
+            (Some(l), Some(c), text)
+        }
+        None => (None, None, None),
+    };
+    JobError {
+        kind: kind_label(d.kind).to_string(),
+        message: d.message.clone(),
+        help: d.help.clone(),
+        line,
+        column,
+        line_text,
+    }
+}
+
+fn kind_label(k: DiagKind) -> &'static str {
+    match k {
+        DiagKind::Syntax => "syntax error",
+        DiagKind::Unsupported => "unsupported",
+        DiagKind::UnknownTable => "unknown table",
+        DiagKind::UnknownName => "unknown name",
+        DiagKind::Semantic => "error",
+        DiagKind::Runtime => "runtime error",
+    }
+}
+
+/// Display width of text once sanitised.
+pub fn display_width(s: &str) -> usize {
+    Span::raw(sanitize(s)).width()
+}
+
+/// Column widths fitted to the header and the first rows, at most [`MAX_COLUMN_WIDTH`].
+pub fn fit_widths(columns: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut w = display_width(c);
+            for r in rows.iter().take(FIT_ROWS) {
+                if w >= MAX_COLUMN_WIDTH {
+                    break;
+                }
+                if let Some(cell) = r.get(i) {
+                    // long cells: only the start matters
+                    let head: String = cell.chars().take(MAX_COLUMN_WIDTH + 1).collect();
+                    w = w.max(display_width(&head));
+                }
+            }
+            w.clamp(1, MAX_COLUMN_WIDTH)
+        })
+        .collect()
+}

@@ -1,0 +1,99 @@
+//! The interactive workbench: pick a rule, run it, read the results, drill into the events behind a row.
+//!
+//! Built the Elm way (see `ANCHORS_STYLE.md`): [`action::Action`]s are data, keys map to them through the
+//! [`keymap::Keymap`] (which also generates the help overlay and footer hints), [`app::update`] is a pure
+//! function from state and action to state and [`action::Effect`]s, and the [`runtime`] runs the effects:
+//! queries on worker threads with a cancel flag, results back over a channel. [`ui::draw`] renders the state.
+
+pub mod action;
+pub mod app;
+pub mod drill;
+pub mod exec;
+pub mod keymap;
+pub mod runtime;
+pub mod theme;
+pub mod ui;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+
+use crate::data::catalog::Catalog;
+use crate::engine;
+use crate::rules;
+
+pub use action::{Action, Effect};
+pub use app::{App, DataInfo, update};
+pub use exec::Executor;
+
+#[derive(Args, Default)]
+pub struct TuiArgs {
+    /// Rule files or folders (default: the bundled rules).
+    pub paths: Vec<PathBuf>,
+    /// Folder of exported tables (default: the bundled sample data).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The instant `now()` stands for (ISO-8601 UTC). Default: the data set's reference time
+    /// (manifest.json), else the clock.
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+/// Whether colours are allowed: not when NO_COLOR is set to anything non-empty.
+pub fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `huntbench tui`: opens the workbench. Returns the exit code.
+pub fn run(a: &TuiArgs) -> u8 {
+    use crate::cli::{EXIT_FAILED, EXIT_USAGE};
+    let fixed_now = match a.now.as_deref().map(crate::cli::parse_now).transpose() {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("huntbench: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let paths = if a.paths.is_empty() {
+        vec![crate::cli::default_rules_dir()]
+    } else {
+        a.paths.clone()
+    };
+    let report = rules::load_paths(&paths);
+    let Some(data_dir) = a.data.clone().or_else(crate::cli::default_data_dir) else {
+        eprintln!(
+            "huntbench: no data folder: pass --data DIR (the bundled sample-data/ was not found)"
+        );
+        return EXIT_USAGE;
+    };
+    let catalog = match Catalog::open(&data_dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("huntbench: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let (now, now_source) = match fixed_now {
+        Some(n) => (n, "--now"),
+        None => match crate::cli::run::manifest_now(&data_dir) {
+            Some(n) => (n, "data reference time"),
+            None => (engine::wall_clock_now(), "clock"),
+        },
+    };
+    let info = DataInfo {
+        now,
+        now_source: now_source.to_string(),
+        data_source: data_dir.display().to_string(),
+    };
+    let mut app = App::new(report, info);
+    app.color = color_allowed();
+    let exec = Executor::new(Arc::new(catalog), now);
+    match runtime::run(app, exec) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("huntbench: terminal error: {e}");
+            EXIT_FAILED
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The runtime: terminal setup and restore, the event loop, and query jobs on worker threads.
+//!
+//! The terminal is restored on quit, on error, and on panic (ratatui's init installs a hook that restores it
+//! before the panic message prints). Startup sends no terminal queries (full-screen alternate screen, no
+//! cursor-position or colour requests). SIGTERM/SIGHUP are not caught: the process ends with the terminal
+//! left in raw mode (`reset` fixes it).
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use super::action::{Action, Effect, JobDone};
+use super::app::{App, update};
+use super::exec::{Executor, STACK_SIZE};
+use super::ui;
+
+/// Runs the workbench until the user quits.
+pub fn run(app: App, exec: Executor) -> io::Result<()> {
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, app, exec);
+    ratatui::restore();
+    result
+}
+
+struct Running {
+    cancel: Arc<AtomicBool>,
+    started: Instant,
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, mut app: App, exec: Executor) -> io::Result<()> {
+    let (tx, rx) = mpsc::channel::<JobDone>();
+    let mut jobs: HashMap<u64, Running> = HashMap::new();
+    loop {
+        terminal.draw(|f| ui::draw(f, &mut app))?;
+        if app.quit {
+            break;
+        }
+        let timeout = if app.job.is_some() {
+            Duration::from_millis(100)
+        } else {
+            Duration::from_millis(500)
+        };
+        let mut actions = Vec::new();
+        if event::poll(timeout)? {
+            match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => {
+                    if let Some(a) = app.keymap.resolve(&app.layers(), &k) {
+                        actions.push(a);
+                    }
+                }
+                _ => {} // resize: the next draw uses the new size
+            }
+        }
+        while let Ok(done) = rx.try_recv() {
+            jobs.remove(&done.id);
+            actions.push(Action::JobDone(done));
+        }
+        if let Some(j) = &app.job
+            && let Some(r) = jobs.get(&j.id)
+        {
+            actions.push(Action::Tick(r.started.elapsed()));
+        }
+        for a in actions {
+            for fx in update(&mut app, a) {
+                match fx {
+                    Effect::Run(spec) => {
+                        let cancel = Arc::new(AtomicBool::new(false));
+                        jobs.insert(
+                            spec.id,
+                            Running {
+                                cancel: cancel.clone(),
+                                started: Instant::now(),
+                            },
+                        );
+                        let exec = exec.clone();
+                        let tx = tx.clone();
+                        let spawned = std::thread::Builder::new()
+                            .name(format!("query-{}", spec.id))
+                            .stack_size(STACK_SIZE)
+                            .spawn(move || {
+                                let done = exec.execute(&spec, cancel);
+                                let _ = tx.send(done);
+                            });
+                        if let Err(e) = spawned {
+                            app.message = Some(format!("could not start the query: {e}"));
+                            app.job = None;
+                        }
+                    }
+                    Effect::Cancel(id) => {
+                        if let Some(r) = jobs.remove(&id) {
+                            r.cancel.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    Effect::Quit => app.quit = true,
+                }
+            }
+        }
+    }
+    for r in jobs.values() {
+        r.cancel.store(true, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Runs effects on the calling thread (each query on a blocking worker) and feeds the outcomes back into
+/// `update` until nothing is left: a deterministic runtime for tests.
+pub fn run_effects_sync(app: &mut App, exec: &Executor, effects: Vec<Effect>) {
+    let mut queue = effects;
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for fx in queue {
+            if let Effect::Run(spec) = fx {
+                let done = exec.execute_blocking(&spec);
+                next.extend(update(app, Action::JobDone(done)));
+            }
+        }
+        queue = next;
+    }
+}
