@@ -105,7 +105,11 @@ fn kusto_doc_cases_hold_the_floor() {
     );
     // The issue allows 5 wrong answers; the engine has none, and a new one is a regression to look at, not
     // to absorb.
-    assert!(s.wrong.is_empty(), "{} wrong answers (none allowed)", s.wrong.len());
+    assert!(
+        s.wrong.is_empty(),
+        "{} wrong answers (none allowed)",
+        s.wrong.len()
+    );
     let critical: Vec<&String> = s
         .wrong
         .iter()
