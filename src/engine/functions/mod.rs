@@ -26,6 +26,7 @@ mod ip;
 mod logic;
 mod math;
 mod parse;
+mod series;
 mod string;
 mod util;
 
@@ -168,6 +169,7 @@ fn registry() -> impl Iterator<Item = &'static FnDef> {
         .chain(math::FUNCTIONS)
         .chain(dynamic::FUNCTIONS)
         .chain(ip::FUNCTIONS)
+        .chain(series::FUNCTIONS)
 }
 
 /// Legacy and alternative names. Each alias has the same semantics and naming as its target in Kusto.
