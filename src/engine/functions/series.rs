@@ -759,6 +759,7 @@ fn series_seasonal(a: &[ArgInfo]) -> Result<Prepared, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant)] // the expected values are the engine's answers, copied from the cases
 mod tests {
     use super::super::call_const;
     use super::*;
@@ -1014,7 +1015,7 @@ mod tests {
         let ints_in = d("[null,111,null,36,41,null,null,16,61,33,null,null]");
         let nulls = d("[null,null,null,null]");
         close(
-            &reals(&call("series_fill_linear", &[reals_in.clone()])),
+            &reals(&call("series_fill_linear", std::slice::from_ref(&reals_in))),
             &[
                 111.0,
                 111.0,
@@ -1032,7 +1033,7 @@ mod tests {
             .map(Some),
         );
         assert_eq!(
-            call("series_fill_linear", &[ints_in.clone()]),
+            call("series_fill_linear", std::slice::from_ref(&ints_in)),
             d("[111,111,73,36,41,32,24,16,61,33,33,33]")
         );
         assert_eq!(
@@ -1048,7 +1049,7 @@ mod tests {
         ));
         assert_eq!((wo[0], wo[10], wo[11]), (None, None, None));
         assert_eq!(
-            call("series_fill_linear", &[nulls.clone()]),
+            call("series_fill_linear", std::slice::from_ref(&nulls)),
             d("[0.0,0.0,0.0,0.0]")
         );
         assert_eq!(
