@@ -18,6 +18,7 @@ use crate::kql::ScalarType;
 
 use super::value::Value;
 
+mod compress;
 mod convert;
 mod datetime;
 mod dynamic;
@@ -26,6 +27,7 @@ mod ip;
 mod logic;
 mod math;
 mod parse;
+mod punycode;
 mod series;
 mod string;
 mod util;
@@ -170,6 +172,8 @@ fn registry() -> impl Iterator<Item = &'static FnDef> {
         .chain(dynamic::FUNCTIONS)
         .chain(ip::FUNCTIONS)
         .chain(series::FUNCTIONS)
+        .chain(compress::FUNCTIONS)
+        .chain(punycode::FUNCTIONS)
 }
 
 /// Legacy and alternative names. Each alias has the same semantics and naming as its target in Kusto.
