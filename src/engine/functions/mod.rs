@@ -29,6 +29,7 @@ mod math;
 mod parse;
 mod punycode;
 mod series;
+mod special;
 mod string;
 mod util;
 
@@ -174,6 +175,7 @@ fn registry() -> impl Iterator<Item = &'static FnDef> {
         .chain(series::FUNCTIONS)
         .chain(compress::FUNCTIONS)
         .chain(punycode::FUNCTIONS)
+        .chain(special::FUNCTIONS)
 }
 
 /// Legacy and alternative names. Each alias has the same semantics and naming as its target in Kusto.
