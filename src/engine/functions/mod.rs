@@ -31,6 +31,7 @@ mod punycode;
 mod series;
 mod special;
 mod string;
+mod units;
 mod util;
 
 pub use util::kql_tostring;
@@ -176,6 +177,7 @@ fn registry() -> impl Iterator<Item = &'static FnDef> {
         .chain(compress::FUNCTIONS)
         .chain(punycode::FUNCTIONS)
         .chain(special::FUNCTIONS)
+        .chain(units::FUNCTIONS)
 }
 
 /// Legacy and alternative names. Each alias has the same semantics and naming as its target in Kusto.
