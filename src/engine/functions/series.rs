@@ -115,6 +115,13 @@ pub(super) static FUNCTIONS: &[FnDef] = &[
     ),
     def("series_iir", 3, 3, Naming::Default, series_iir),
     def("series_seasonal", 2, 2, Naming::Default, series_seasonal),
+    def(
+        "series_stats_dynamic",
+        1,
+        1,
+        Naming::Default,
+        series_stats_dynamic,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -758,6 +765,53 @@ fn series_seasonal(a: &[ArgInfo]) -> Result<Prepared, String> {
     }))
 }
 
+/// `series_stats_dynamic(series)`: `{min, min_idx, max, max_idx, avg, stdev, variance, sum, len}` with the
+/// sample variance ([D] series-stats-dynamic-function.md; [E] series-stats-dynamic-function-00). Without
+/// `ignore_nonfinite` (the only form supported), a non-finite or non-numeric element gives null.
+fn series_stats_dynamic(a: &[ArgInfo]) -> Result<Prepared, String> {
+    check_dynamic("series_stats_dynamic", &a[0])?;
+    Ok(Prepared::new(ScalarType::Dynamic, |v| {
+        let Some(arr) = array(&v[0]) else {
+            return Value::Null;
+        };
+        let xs: Option<Vec<f64>> = arr
+            .iter()
+            .map(|e| num(e).map(Num::f).filter(|x| x.is_finite()))
+            .collect();
+        let Some(xs) = xs.filter(|x| !x.is_empty()) else {
+            return Value::Null;
+        };
+        let n = xs.len();
+        let (mut min_idx, mut max_idx) = (0, 0);
+        for (i, x) in xs.iter().enumerate() {
+            if *x < xs[min_idx] {
+                min_idx = i;
+            }
+            if *x > xs[max_idx] {
+                max_idx = i;
+            }
+        }
+        let sum: f64 = xs.iter().sum();
+        let avg = sum / n as f64;
+        let variance = if n > 1 {
+            xs.iter().map(|x| (x - avg) * (x - avg)).sum::<f64>() / (n - 1) as f64
+        } else {
+            0.0
+        };
+        let mut m = serde_json::Map::new();
+        m.insert("min".into(), jreal(xs[min_idx]));
+        m.insert("min_idx".into(), jlong(min_idx as i64));
+        m.insert("max".into(), jreal(xs[max_idx]));
+        m.insert("max_idx".into(), jlong(max_idx as i64));
+        m.insert("avg".into(), jreal(avg));
+        m.insert("stdev".into(), jreal(variance.sqrt()));
+        m.insert("variance".into(), jreal(variance));
+        m.insert("sum".into(), jreal(sum));
+        m.insert("len".into(), jlong(n as i64));
+        Value::Dynamic(J::Object(m))
+    }))
+}
+
 #[cfg(test)]
 #[allow(clippy::approx_constant)] // the expected values are the engine's answers, copied from the cases
 mod tests {
@@ -1068,6 +1122,28 @@ mod tests {
         );
         // a non-null placeholder is refused rather than guessed
         assert!(call_const("series_fill_linear", &[d("[1]"), Value::Long(0)]).is_err());
+    }
+
+    #[test]
+    fn stats_dynamic() {
+        // [E] series-stats-dynamic-function-00
+        let got = call(
+            "series_stats_dynamic",
+            &[d("[23,46,23,87,4,8,3,75,2,56,13,75,32,16,29]")],
+        );
+        let Value::Dynamic(J::Object(m)) = got else {
+            panic!("{got:?}")
+        };
+        let f = |k: &str| m.get(k).and_then(J::as_f64).unwrap_or(f64::NAN);
+        assert_eq!(
+            (f("min"), f("min_idx"), f("max"), f("max_idx")),
+            (2.0, 8.0, 87.0, 3.0)
+        );
+        assert_eq!((f("sum"), f("len")), (492.0, 15.0));
+        assert!((f("avg") - 32.8).abs() < 1e-12);
+        assert!((f("stdev") - 28.50363385354827).abs() < 1e-10);
+        assert!((f("variance") - 812.4571428571429).abs() < 1e-9);
+        assert_eq!(call("series_stats_dynamic", &[d("[1,null]")]), Value::Null);
     }
 
     #[test]
