@@ -18,6 +18,7 @@ use crate::kql::ScalarType;
 
 use super::value::Value;
 
+mod compress;
 mod convert;
 mod datetime;
 mod dynamic;
@@ -27,7 +28,11 @@ mod ip;
 mod logic;
 mod math;
 mod parse;
+mod punycode;
+mod series;
+mod special;
 mod string;
+mod units;
 mod util;
 
 pub use util::kql_tostring;
@@ -170,6 +175,11 @@ fn registry() -> impl Iterator<Item = &'static FnDef> {
         .chain(dynamic::FUNCTIONS)
         .chain(ip::FUNCTIONS)
         .chain(geo::FUNCTIONS)
+        .chain(series::FUNCTIONS)
+        .chain(compress::FUNCTIONS)
+        .chain(punycode::FUNCTIONS)
+        .chain(special::FUNCTIONS)
+        .chain(units::FUNCTIONS)
 }
 
 /// Legacy and alternative names. Each alias has the same semantics and naming as its target in Kusto.
