@@ -266,3 +266,38 @@ fn query_over_the_sample_data() {
         "no DeviceInfo row after the reference time"
     );
 }
+
+/// Basic `search` and `* has`: a bare term is "some column has it" (whole terms, case-insensitive), column
+/// predicates combine with it, and searching tables adds `$table`. Expected rows worked out by hand.
+#[test]
+fn search_and_star_has() {
+    let run = |q: &str| -> serde_json::Value {
+        let out = hb()
+            .args(["query", "--format", "json", "-e", q])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let t = r#"datatable(Url:string, Port:long)["https://www.supremocontrol.com/x", 443, "supremocontrol.community", 80, "other", 443]"#;
+    let v = run(&format!(r#"{t} | search "SupremoControl.com""#));
+    assert_eq!(
+        v["rows"],
+        serde_json::json!([["https://www.supremocontrol.com/x", 443]])
+    );
+    let v = run(&format!(r#"{t} | where * has "443""#));
+    assert_eq!(
+        v["rows"].as_array().unwrap().len(),
+        2,
+        "numbers are searched through their string form"
+    );
+    let v = run(&format!(r#"{t} | search "other" or Port == 80"#));
+    assert_eq!(v["rows"].as_array().unwrap().len(), 2);
+    let v = run(&format!(r#"let A = {t}; search in (A) "other""#));
+    assert_eq!(v["columns"][0]["name"], "$table");
+    assert_eq!(v["rows"], serde_json::json!([["A", "other", 443]]));
+}

@@ -327,6 +327,9 @@ impl Planner<'_> {
                     }
                 }
             }
+            ExprKind::Binary { op, left, right } if matches!(left.kind, ExprKind::Star) => {
+                self.any_column(*op, right, ctx, e.span)
+            }
             ExprKind::Binary { op, left, right } => {
                 let l = self.compile(left, ctx)?;
                 let r = self.compile(right, ctx)?;
@@ -708,6 +711,58 @@ impl Planner<'_> {
             name: None,
             is_type: false,
         })
+    }
+
+    /// `* has "x"` (and the other string operators): true when some column of the row satisfies it.
+    fn any_column(
+        &mut self,
+        op: BinOp,
+        right: &ast::Expr,
+        ctx: &Ctx,
+        span: Span,
+    ) -> Result<Typed, Diagnostic> {
+        let is_string_op = !matches!(
+            op,
+            BinOp::Or
+                | BinOp::And
+                | BinOp::Eq
+                | BinOp::NotEq
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::Add
+                | BinOp::Sub
+                | BinOp::Mul
+                | BinOp::Div
+                | BinOp::Mod
+        );
+        if !is_string_op {
+            return Err(semantic(
+                format!(
+                    "`*` can only be used with string operators, not {}",
+                    op.as_str()
+                ),
+                span,
+            ));
+        }
+        let r = self.compile(right, ctx)?;
+        if r.konst.is_none() {
+            return Err(semantic(
+                "`* has ...` needs a constant on the right",
+                right.span,
+            ));
+        }
+        let mut acc: Option<Typed> = None;
+        for (name, ty) in ctx.cols {
+            let c = Typed::column(name, *ty);
+            let one = self.string_binary(op, c, r.clone(), span)?;
+            acc = Some(match acc {
+                None => one,
+                Some(a) => self.binary(BinOp::Or, a, one, span)?,
+            });
+        }
+        Ok(acc.unwrap_or_else(|| Typed::constant(Value::Bool(false), ScalarType::Bool)))
     }
 
     /// A string version of a value (tostring), for operators that apply to the string form.

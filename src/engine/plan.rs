@@ -370,10 +370,7 @@ impl<'a> Planner<'a> {
                 step,
             } => self.range(name, from, to, step, scope),
             ExprKind::Union(spec) => self.union(None, spec, scope),
-            ExprKind::Search(_) => Err(unsupported(
-                "`search` is not supported yet; use `where * has ...`",
-                e.span,
-            )),
+            ExprKind::Search(spec) => self.search(None, spec, scope),
             ExprKind::UnsupportedSource { name } => {
                 Err(unsupported(format!("`{name}` is not supported"), e.span))
             }
@@ -952,10 +949,7 @@ impl<'a> Planner<'a> {
                 )),
             },
             OpKind::Render { .. } => Ok(f),
-            OpKind::Search(_) => Err(unsupported(
-                "`search` is not supported yet; use `where * has ...`",
-                span,
-            )),
+            OpKind::Search(spec) => self.search(Some(f), spec, scope),
             OpKind::Evaluate { plugin, args } if plugin.name == "bag_unpack" => {
                 self.bag_unpack(f, args, scope, span)
             }
@@ -1057,6 +1051,109 @@ impl<'a> Planner<'a> {
         }
         let df = DataFrame::new(df.height(), columns).map_err(|e| polars_err(e, span))?;
         Ok(Frame::from_df(df, cols))
+    }
+
+    /// Basic `search`: a bare string term means "some column has it" (`kind=case_sensitive`: has_cs);
+    /// column predicates (`Col:"x"`, `Col == 1`) are ordinary predicates. As a source it searches the listed
+    /// tables (`in (T1, T2)`) or every loaded table, with the table's name in `$table`.
+    fn search(
+        &mut self,
+        input: Option<Frame>,
+        spec: &ast::SearchSpec,
+        scope: &Scope,
+    ) -> Result<Frame, Diagnostic> {
+        let mut cs = false;
+        for p in &spec.params {
+            let v = match &p.value.kind {
+                ExprKind::Ident(id) => id.name.clone(),
+                _ => self
+                    .compile(&p.value, &Ctx::scalar(scope))?
+                    .konst
+                    .map(|v| v.to_kql_string())
+                    .unwrap_or_default(),
+            };
+            match (p.name.name.as_str(), v.as_str()) {
+                ("kind", "case_sensitive") => cs = true,
+                ("kind", "case_insensitive" | "default") => {}
+                (other, _) => {
+                    return Err(unsupported(
+                        format!("search option `{other}` is not supported"),
+                        p.span,
+                    ));
+                }
+            }
+        }
+        let pred = search_predicate(&spec.predicate, cs)?;
+        let where_op = ast::Operator {
+            kind: OpKind::Where(pred),
+            span: spec.span,
+        };
+        if let Some(f) = input {
+            return self.apply_op(f, &where_op, scope);
+        }
+        let names: Vec<String> = if spec.tables.is_empty() {
+            let mut t = self.tables.table_names();
+            t.sort();
+            t
+        } else {
+            spec.tables.iter().map(|t| t.name.clone()).collect()
+        };
+        let mut legs = Vec::new();
+        for n in names {
+            let id = ast::Ident {
+                name: n.clone(),
+                span: spec.span,
+            };
+            let source = ast::Expr {
+                kind: ExprKind::Ident(id.clone()),
+                span: spec.span,
+            };
+            let filtered = ast::Expr {
+                kind: ExprKind::Pipe {
+                    input: Box::new(source),
+                    op: Box::new(where_op.clone()),
+                },
+                span: spec.span,
+            };
+            let as_op = ast::Operator {
+                kind: OpKind::As(id),
+                span: spec.span,
+            };
+            legs.push(ast::Expr {
+                kind: ExprKind::Pipe {
+                    input: Box::new(filtered),
+                    op: Box::new(as_op),
+                },
+                span: spec.span,
+            });
+        }
+        if legs.is_empty() {
+            return Err(diag(
+                DiagKind::UnknownTable,
+                "search: no tables are loaded",
+                spec.span,
+            ));
+        }
+        let table_col = ast::Expr {
+            kind: ExprKind::Ident(ast::Ident {
+                name: "$table".into(),
+                span: spec.span,
+            }),
+            span: spec.span,
+        };
+        let union = ast::UnionSpec {
+            params: vec![ast::OpParam {
+                name: ast::Ident {
+                    name: "withsource".into(),
+                    span: spec.span,
+                },
+                value: table_col,
+                span: spec.span,
+            }],
+            legs,
+            span: spec.span,
+        };
+        self.union(None, &union, scope)
     }
 
     pub(crate) fn unknown_column(&self, name: &str, span: Span, f: &Frame) -> Diagnostic {
@@ -1551,6 +1648,62 @@ fn infer_dynamic_type(vals: &[Value]) -> ScalarType {
         };
     }
     ty.unwrap_or(ScalarType::Dynamic)
+}
+
+/// A search predicate as a where predicate: bare string terms become `* has "term"` (`has_cs` for
+/// kind=case_sensitive); `and`, `or`, `not()` and parentheses combine them.
+fn search_predicate(e: &ast::Expr, cs: bool) -> Result<ast::Expr, Diagnostic> {
+    let star = || ast::Expr {
+        kind: ExprKind::Star,
+        span: e.span,
+    };
+    Ok(match &e.kind {
+        ExprKind::Literal(ast::Literal::String(t)) => {
+            if t.contains('*') {
+                return Err(unsupported(
+                    "search terms with `*` wildcards are not supported",
+                    e.span,
+                ));
+            }
+            let op = if cs {
+                ast::BinOp::HasCs
+            } else {
+                ast::BinOp::Has
+            };
+            ast::Expr {
+                kind: ExprKind::Binary {
+                    op,
+                    left: Box::new(star()),
+                    right: Box::new(e.clone()),
+                },
+                span: e.span,
+            }
+        }
+        ExprKind::Binary {
+            op: op @ (ast::BinOp::And | ast::BinOp::Or),
+            left,
+            right,
+        } => ast::Expr {
+            kind: ExprKind::Binary {
+                op: *op,
+                left: Box::new(search_predicate(left, cs)?),
+                right: Box::new(search_predicate(right, cs)?),
+            },
+            span: e.span,
+        },
+        ExprKind::Paren(x) => ast::Expr {
+            kind: ExprKind::Paren(Box::new(search_predicate(x, cs)?)),
+            span: e.span,
+        },
+        ExprKind::Call { name, args } if name.name == "not" && args.len() == 1 => ast::Expr {
+            kind: ExprKind::Call {
+                name: name.clone(),
+                args: vec![search_predicate(&args[0], cs)?],
+            },
+            span: e.span,
+        },
+        _ => e.clone(),
+    })
 }
 
 /// The name given by a trailing `| as Name`, for `union withsource`.
