@@ -301,3 +301,29 @@ fn search_and_star_has() {
     assert_eq!(v["columns"][0]["name"], "$table");
     assert_eq!(v["rows"], serde_json::json!([["A", "other", 443]]));
 }
+
+/// Kusto's common type of iff/case branches ignores dynamic ones (TypeFacts.GetCommonScalarType in
+/// Kusto.Language: "the common type of the types that are not dynamic"); real rules rely on it
+/// ("Baseline Comparison": iff(c, split(u, ".")[0], strcat(...)) unions with string columns).
+#[test]
+fn dynamic_branches_take_the_other_branch_type() {
+    let out = hb()
+        .args(["query", "--format", "json", "-e"])
+        .arg(r#"print a = iff(true, split("a.b", ".")[0], strcat("x", "y")), b = iff(false, dynamic(5), 7), c = case(false, parse_json("[1]"), "s")"#)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let types: Vec<&str> = v["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["string", "long", "string"]);
+    assert_eq!(v["rows"], serde_json::json!([["a", 7, "s"]]));
+}

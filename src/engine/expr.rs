@@ -1056,8 +1056,11 @@ impl Planner<'_> {
                     a.ty
                 } else if let Some(w) = ScalarType::widest_numeric(a.ty, b.ty) {
                     w
-                } else if a.ty == ScalarType::Dynamic || b.ty == ScalarType::Dynamic {
-                    ScalarType::Dynamic
+                } else if a.ty == ScalarType::Dynamic {
+                    // the common type of the non-dynamic types (Kusto's GetCommonScalarType)
+                    b.ty
+                } else if b.ty == ScalarType::Dynamic {
+                    a.ty
                 } else if a.konst.as_ref().is_some_and(Value::is_null) {
                     b.ty
                 } else if b.konst.as_ref().is_some_and(Value::is_null) {
@@ -1386,6 +1389,14 @@ impl Planner<'_> {
 pub(crate) fn cast_typed(t: Typed, ty: ScalarType) -> Typed {
     if t.ty == ty {
         return t;
+    }
+    if t.ty == ScalarType::Dynamic {
+        // a dynamic value converted to a scalar type: a JSON string gives its text, a number its value
+        return rowwise(
+            vec![t],
+            ty,
+            Arc::new(move |v: &[Value]| super::convert::coerce(&v[0], ty)),
+        );
     }
     if ty == ScalarType::Dynamic {
         // the dynamic column holds JSON text: a string "a" becomes "\"a\""

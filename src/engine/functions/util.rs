@@ -247,10 +247,24 @@ pub(super) fn common_type(fname: &str, infos: &[&ArgInfo]) -> Result<ScalarType,
     if tys.iter().all(|t| *t == first) {
         return Ok(first);
     }
-    // a dynamic argument makes the result dynamic (real rules write iff(c, parse_json(x), "")), the others are
-    // stored as dynamic values
-    if tys.contains(&ScalarType::Dynamic) {
-        return Ok(ScalarType::Dynamic);
+    // Kusto's TypeFacts.GetCommonScalarType: "the common type of the types that are not dynamic" — so
+    // iff(c, split(x, ".")[0], strcat(...)) is a string, and dynamic values are converted to it
+    let non_dyn: Vec<ScalarType> = tys
+        .iter()
+        .copied()
+        .filter(|t| *t != ScalarType::Dynamic)
+        .collect();
+    if !non_dyn.is_empty() && non_dyn.len() < tys.len() {
+        let f = non_dyn[0];
+        if non_dyn.iter().all(|t| *t == f) {
+            return Ok(f);
+        }
+        if non_dyn.iter().all(|t| t.is_numeric()) {
+            return Ok(non_dyn
+                .iter()
+                .skip(1)
+                .fold(f, |a, b| ScalarType::widest_numeric(a, *b).unwrap_or(a)));
+        }
     }
     if tys.iter().all(|t| t.is_numeric()) {
         return Ok(tys
