@@ -327,3 +327,40 @@ fn dynamic_branches_take_the_other_branch_type() {
     assert_eq!(types, ["string", "long", "string"]);
     assert_eq!(v["rows"], serde_json::json!([["a", 7, "s"]]));
 }
+
+/// rand(), rand(N) and new_guid(): values in range, a v4 GUID per row, and the same values again for the
+/// same pinned now().
+#[test]
+fn random_functions_are_in_range_and_repeatable() {
+    let q = "range x from 1 to 50 step 1 | extend r = rand(), d = rand(6), g = new_guid()";
+    let run = || {
+        hb().args([
+            "query",
+            "--format",
+            "json",
+            "--now",
+            "2024-01-01T00:00:00Z",
+            "-e",
+            q,
+        ])
+        .output()
+        .unwrap()
+    };
+    let (a, b) = (run(), run());
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout, "same now(), same values");
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let mut guids = std::collections::BTreeSet::new();
+    for r in rows {
+        let x = r[1].as_f64().unwrap();
+        assert!((0.0..1.0).contains(&x));
+        let d = r[2].as_i64().unwrap();
+        assert!((0..6).contains(&d));
+        let g = r[3].as_str().unwrap();
+        assert_eq!(g.len(), 36);
+        assert_eq!(&g[14..15], "4", "version 4: {g}");
+        guids.insert(g.to_string());
+    }
+    assert_eq!(guids.len(), 50, "one GUID per row");
+}

@@ -1172,12 +1172,13 @@ impl Planner<'_> {
         ) {
             return self.window_fn(n, args, ctx, span);
         }
+        if matches!(n, "rand" | "new_guid") {
+            return self.random_fn(n, args, ctx);
+        }
         if matches!(
             n,
             "row_rank_dense"
                 | "row_rank_min"
-                | "rand"
-                | "new_guid"
                 | "current_cluster_endpoint"
                 | "current_database"
                 | "current_principal"
@@ -1226,6 +1227,67 @@ impl Planner<'_> {
         let refs: Vec<Option<&str>> = arg_names.iter().map(|n| n.as_deref()).collect();
         let name = def.naming.column_name(def.name, &refs);
         Ok(res.with_name(name))
+    }
+
+    /// `rand()`, `rand(N)`, `new_guid()`: one value per row from a generator seeded with the query's now()
+    /// and the call site, so a query run with a pinned `--now` gives the same values again.
+    fn random_fn(&mut self, n: &str, args: &[ast::Expr], ctx: &Ctx) -> Result<Typed, Diagnostic> {
+        use rand_core::{Rng as _, SeedableRng};
+        let bound = match args.first() {
+            None => None,
+            Some(a) if n == "rand" => match self
+                .compile(a, &Ctx::scalar(ctx.scope))?
+                .konst
+                .and_then(|v| v.as_i64())
+            {
+                Some(b) if b > 0 => Some(b as u64),
+                _ => {
+                    return Err(semantic(
+                        "rand(N) needs a constant N greater than 0",
+                        a.span,
+                    ));
+                }
+            },
+            Some(a) => return Err(semantic(format!("{n}() takes no argument"), a.span)),
+        };
+        self.tmp_counter += 1;
+        let seed =
+            (self.now as u64) ^ (self.tmp_counter as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let rng = std::sync::Mutex::new(rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+        let ty = match (n, bound) {
+            ("new_guid", _) => ScalarType::Guid,
+            (_, Some(_)) => ScalarType::Long,
+            _ => ScalarType::Real,
+        };
+        let f: functions::RowFn = Arc::new(move |_v: &[Value]| {
+            let Ok(mut r) = rng.lock() else {
+                return Value::Null;
+            };
+            match (ty, bound) {
+                (ScalarType::Guid, _) => {
+                    let mut b = [0u8; 16];
+                    r.fill_bytes(&mut b);
+                    b[6] = (b[6] & 0x0f) | 0x40; // version 4
+                    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+                    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                    Value::Guid(format!(
+                        "{}-{}-{}-{}-{}",
+                        &h[0..8],
+                        &h[8..12],
+                        &h[12..16],
+                        &h[16..20],
+                        &h[20..32]
+                    ))
+                }
+                (_, Some(b)) => Value::Long((r.next_u64() % b) as i64),
+                _ => Value::Real((r.next_u64() >> 11) as f64 / (1u64 << 53) as f64),
+            }
+        });
+        match ctx.cols.first() {
+            // one value per row: the anchor column only gives the frame its height
+            Some((anchor, t)) => Ok(rowwise(vec![Typed::column(anchor, *t)], ty, f)),
+            None => Ok(Typed::constant(f(&[]), ty)),
+        }
     }
 
     /// Window functions over the (serialised) row order: row_number, prev, next, row_cumsum.
