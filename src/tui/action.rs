@@ -34,6 +34,18 @@ pub enum Action {
     FilterBackspace,
     FilterAccept,
     FilterCancel,
+    /// Open the parameter form of the selected rule.
+    ParamsOpen,
+    /// Edit the selected parameter (typing starts from its current value).
+    ParamEdit,
+    ParamInput(char),
+    ParamBackspace,
+    /// Check the typed value and keep it, or refuse it with the reason.
+    ParamAccept,
+    /// Stop editing, keeping the previous value.
+    ParamCancel,
+    /// Back to the rule's own value.
+    ParamReset,
     /// Time since the running query started (sent by the runtime while a query runs).
     Tick(Duration),
     /// A background query finished.

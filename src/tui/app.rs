@@ -1,6 +1,7 @@
 //! The workbench state and its pure `update`: actions in, state changes and effects out. Nothing here
 //! touches the terminal, the clock or a thread.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use crate::rules::{LoadError, LoadReport, Rule};
 use super::action::{Action, Effect, JobDone, JobError, JobPurpose, JobSpec, TableData};
 use super::drill::{self, DrillPlan};
 use super::keymap::{Keymap, Layer};
+use super::params::{self, Param};
 
 /// A rule in the list: loaded, or a file that failed to load (shown with its error).
 #[derive(Clone, Debug, PartialEq)]
@@ -133,8 +135,24 @@ pub struct ErrorView {
     pub scroll: usize,
 }
 
+/// The parameter form of a rule: its `let` bindings, typed, editable in place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamsView {
+    pub rule: usize,
+    pub crumb: String,
+    pub params: Vec<Param>,
+    pub selected: usize,
+    /// The value being typed (editing the selected parameter).
+    pub edit: Option<String>,
+    /// Why the last value was refused.
+    pub error: Option<String>,
+    /// First line of the query shown.
+    pub scroll: usize,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
+    Params(ParamsView),
     Results(ResultsView),
     Record(RecordView),
     Error(ErrorView),
@@ -167,6 +185,8 @@ pub struct App {
     pub quit: bool,
     /// Rows in a page of the active list, as last drawn.
     pub page: usize,
+    /// Parameter values per rule (index into `entries`), kept while the workbench runs.
+    pub params: HashMap<usize, Vec<Param>>,
     next_job: u64,
 }
 
@@ -196,6 +216,7 @@ impl App {
             color: true,
             quit: false,
             page: 10,
+            params: HashMap::new(),
             next_job: 1,
         }
     }
@@ -230,6 +251,11 @@ impl App {
             Some(Screen::Results(_)) => l.push(Layer::Results),
             Some(Screen::Record(_)) => l.push(Layer::Record),
             Some(Screen::Error(_)) => l.push(Layer::Error),
+            Some(Screen::Params(v)) if v.edit.is_some() => {
+                l.push(Layer::ParamEdit);
+                return l;
+            }
+            Some(Screen::Params(_)) => l.push(Layer::Params),
         }
         l.push(Layer::Global);
         l
@@ -251,6 +277,7 @@ impl App {
                 Screen::Results(v) => v.crumb.clone(),
                 Screen::Record(v) => v.crumb.clone(),
                 Screen::Error(v) => v.crumb.clone(),
+                Screen::Params(v) => v.crumb.clone(),
             });
         }
         out
@@ -305,10 +332,7 @@ impl App {
         };
         let (rule, crumb, query) = match &job.purpose {
             JobPurpose::Rule { rule } => {
-                let query = match self.entries.get(*rule) {
-                    Some(RuleEntry::Loaded(r)) => r.query.clone(),
-                    _ => String::new(),
-                };
+                let query = self.rule_query(*rule).unwrap_or_default();
                 (*rule, job.label.clone(), query)
             }
             JobPurpose::Drill { rule, .. } => {
@@ -357,17 +381,142 @@ impl App {
         self.stack.push(screen);
     }
 
+    /// The parameters of rule `rule`: as edited, else as written in the rule.
+    pub fn rule_params(&self, rule: usize) -> Vec<Param> {
+        if let Some(p) = self.params.get(&rule) {
+            return p.clone();
+        }
+        match self.entries.get(rule) {
+            Some(RuleEntry::Loaded(r)) => params::params_of(&r.query),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The query of rule `rule` as it will run: the rule's query with the edited parameters substituted.
+    pub fn rule_query(&self, rule: usize) -> Option<String> {
+        let RuleEntry::Loaded(r) = self.entries.get(rule)? else {
+            return None;
+        };
+        match self.params.get(&rule) {
+            Some(p) => params::apply(&r.query, p).ok(),
+            None => Some(r.query.clone()),
+        }
+    }
+
     /// The query text a job purpose runs.
     fn drill_query(&self, purpose: &JobPurpose) -> Option<String> {
         match purpose {
-            JobPurpose::Rule { rule } => match self.entries.get(*rule)? {
-                RuleEntry::Loaded(r) => Some(r.query.clone()),
-                RuleEntry::Failed(_) => None,
+            JobPurpose::Rule { rule } => self.rule_query(*rule),
+            JobPurpose::Drill { rule, value, .. } => {
+                Some(drill::plan(&self.rule_query(*rule)?)?.query(value))
+            }
+        }
+    }
+
+    /// Opens the parameter form of the selected rule.
+    fn open_params(&mut self) {
+        if !self.stack.is_empty() {
+            return;
+        }
+        let Some((i, e)) = self.selected_entry() else {
+            return;
+        };
+        if let RuleEntry::Failed(_) = e {
+            self.message = Some("this rule failed to load; it has no parameters".into());
+            return;
+        }
+        let crumb = format!("parameters: {}", e.name());
+        let params = self.rule_params(i);
+        if params.is_empty() {
+            self.message = Some("this rule has no parameters (no top-level let)".into());
+            return;
+        }
+        self.message = None;
+        self.stack.push(Screen::Params(ParamsView {
+            rule: i,
+            crumb,
+            params,
+            selected: 0,
+            edit: None,
+            error: None,
+            scroll: 0,
+        }));
+    }
+
+    /// Parameter form actions: edit, type, accept (checked), cancel, reset.
+    fn param_action(&mut self, a: Action) {
+        let query = match self.stack.last() {
+            Some(Screen::Params(v)) => match self.entries.get(v.rule) {
+                Some(RuleEntry::Loaded(r)) => r.query.clone(),
+                _ => return,
             },
-            JobPurpose::Drill { rule, value, .. } => match self.entries.get(*rule)? {
-                RuleEntry::Loaded(r) => Some(drill::plan(&r.query)?.query(value)),
-                RuleEntry::Failed(_) => None,
-            },
+            _ => return,
+        };
+        let Some(Screen::Params(v)) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(p) = v.params.get(v.selected).cloned() else {
+            return;
+        };
+        let mut changed = false;
+        match a {
+            Action::ParamEdit => {
+                v.edit = Some(p.value.clone());
+                v.error = None;
+            }
+            Action::ParamInput(c) => {
+                if let Some(e) = &mut v.edit {
+                    e.push(c);
+                }
+            }
+            Action::ParamBackspace => {
+                if let Some(e) = &mut v.edit {
+                    e.pop();
+                }
+            }
+            Action::ParamCancel => v.edit = None,
+            Action::ParamAccept => {
+                let Some(text) = v.edit.clone() else {
+                    return;
+                };
+                let text = text.trim().to_string();
+                // checked against the rule's query with the other edits in place
+                let others: Vec<Param> = v
+                    .params
+                    .iter()
+                    .filter(|o| o.name != p.name)
+                    .cloned()
+                    .collect();
+                let base = params::apply(&query, &others).unwrap_or(query);
+                match params::check(&base, &p, &text) {
+                    Ok(()) => {
+                        if let Some(slot) = v.params.get_mut(v.selected) {
+                            slot.value = text;
+                        }
+                        v.edit = None;
+                        v.error = None;
+                        changed = true;
+                    }
+                    Err(reason) => v.error = Some(format!("{} refused: {reason}", text)),
+                }
+            }
+            Action::ParamReset => {
+                if let Some(slot) = v.params.get_mut(v.selected) {
+                    slot.value = slot.original.clone();
+                }
+                v.edit = None;
+                v.error = None;
+                changed = true;
+            }
+            _ => {}
+        }
+        if changed {
+            let (rule, ps) = (v.rule, v.params.clone());
+            if ps.iter().any(Param::edited) {
+                self.params.insert(rule, ps);
+            } else {
+                self.params.remove(&rule);
+            }
         }
     }
 
@@ -383,12 +532,13 @@ impl App {
             },
             Some(Screen::Results(v)) => v.purpose.clone(),
             Some(Screen::Error(v)) => v.purpose.clone(),
+            Some(Screen::Params(v)) => JobPurpose::Rule { rule: v.rule },
             Some(Screen::Record(_)) => return Vec::new(),
         };
         let Some(query) = self.drill_query(&purpose) else {
             return Vec::new();
         };
-        let replace = !self.stack.is_empty();
+        let replace = !matches!(self.stack.last(), None | Some(Screen::Params(_)));
         self.start_job(query, purpose, replace)
     }
 
@@ -461,6 +611,10 @@ impl App {
             // line counts depend on the width: the view clamps when drawing
             Some(Screen::Record(v)) => v.scroll = step(v.scroll, usize::MAX),
             Some(Screen::Error(v)) => v.scroll = step(v.scroll, usize::MAX),
+            Some(Screen::Params(v)) => {
+                v.selected = step(v.selected, v.params.len());
+                v.error = None;
+            }
         }
     }
 }
@@ -522,6 +676,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::JobDone(done) => app.finish_job(done),
+        Action::ParamsOpen => app.open_params(),
+        Action::ParamEdit
+        | Action::ParamInput(_)
+        | Action::ParamBackspace
+        | Action::ParamAccept
+        | Action::ParamCancel
+        | Action::ParamReset => app.param_action(action),
     }
     Vec::new()
 }

@@ -10,6 +10,7 @@ pub mod app;
 pub mod drill;
 pub mod exec;
 pub mod keymap;
+pub mod params;
 pub mod runtime;
 pub mod theme;
 pub mod ui;

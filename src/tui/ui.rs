@@ -13,7 +13,7 @@ use crate::cli::output::sanitize;
 use crate::engine::value::format_datetime_iso;
 
 use super::action::JobPurpose;
-use super::app::{App, ErrorView, RecordView, ResultsView, RuleEntry, Screen};
+use super::app::{App, ErrorView, ParamsView, RecordView, ResultsView, RuleEntry, Screen};
 use super::keymap::keys_label;
 use super::theme::Theme;
 
@@ -55,6 +55,15 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             if let Some(Screen::Error(v)) = app.stack.last_mut() {
                 let page = draw_error(f, v, file, theme, main);
                 app.page = page;
+            }
+        }
+        Some(Screen::Params(_)) => {
+            let query = match app.stack.last() {
+                Some(Screen::Params(v)) => app.rule_query(v.rule),
+                _ => None,
+            };
+            if let Some(Screen::Params(v)) = app.stack.last_mut() {
+                draw_params(f, v, query.as_deref().unwrap_or(""), theme, main);
             }
         }
     }
@@ -577,6 +586,91 @@ fn draw_error(
         inner,
     );
     height.max(1)
+}
+
+/// The parameter form: each parameter with its type and value (edited ones marked), the value being typed
+/// or the reason the last one was refused, and the query as it will run.
+fn draw_params(f: &mut Frame, v: &mut ParamsView, query: &str, theme: Theme, area: Rect) {
+    let n = v.params.len();
+    let text_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let err_lines = v.error.as_ref().map_or(0, |e| {
+        Span::raw(sanitize(e)).width().div_ceil(text_w).max(1)
+    });
+    let notes = usize::from(v.edit.is_some()) + err_lines;
+    let extra = if notes > 0 { notes + 1 } else { 0 };
+    let form_h = u16::try_from(n + 2 + extra).unwrap_or(u16::MAX);
+    let [form, rest] = Layout::vertical([Constraint::Max(form_h), Constraint::Min(3)]).areas(area);
+    let block = Block::bordered().title(Span::styled(" Parameters ", theme.title()));
+    let inner = block.inner(form);
+    f.render_widget(block, form);
+    let name_w = v
+        .params
+        .iter()
+        .map(|p| Span::raw(sanitize(&p.name)).width())
+        .max()
+        .unwrap_or(4)
+        .min(24);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, p) in v.params.iter().enumerate() {
+        let sel = i == v.selected;
+        let marker = if sel { "▶ " } else { "  " };
+        let style = if sel { theme.selected() } else { Style::new() };
+        let mut spans = vec![
+            Span::styled(marker, style),
+            Span::styled(
+                format!("{:<name_w$} ", fit_middle(&sanitize(&p.name), name_w)),
+                style,
+            ),
+            Span::styled(format!("{:<11} ", p.kind.label()), theme.dim()),
+            Span::styled(sanitize(&p.value), style),
+        ];
+        if p.edited() {
+            spans.push(Span::styled(
+                format!("  (rule: {})", sanitize(&p.original)),
+                theme.dim(),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    if extra > 0 {
+        lines.push(Line::raw(""));
+    }
+    if let Some(e) = &v.edit {
+        lines.push(Line::from(vec![
+            Span::styled("new value: ", theme.header()),
+            Span::raw(sanitize(e)),
+            Span::styled("▏", theme.key()),
+        ]));
+    }
+    if let Some(err) = &v.error {
+        lines.push(Line::styled(sanitize(err), theme.error()));
+    }
+    // keep the selected parameter visible
+    let h = inner.height as usize;
+    let first = v.selected.saturating_sub(h.saturating_sub(1 + extra));
+    let scroll = u16::try_from(first).unwrap_or(0);
+    f.render_widget(
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+    let block = Block::bordered().title(Span::styled(" Query as it will run ", theme.header()));
+    let inner = block.inner(rest);
+    f.render_widget(block, rest);
+    let lines: Vec<Line> = text_lines(query.trim_end())
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            Line::from(vec![
+                Span::styled(format!("{:>3} ", i + 1), theme.dim()),
+                Span::raw(l),
+            ])
+        })
+        .collect();
+    v.scroll = v.scroll.min(lines.len().saturating_sub(1));
+    let scroll = u16::try_from(v.scroll).unwrap_or(u16::MAX);
+    f.render_widget(Paragraph::new(Text::from(lines)).scroll((scroll, 0)), inner);
 }
 
 fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
