@@ -46,6 +46,12 @@ pub enum Action {
     ParamCancel,
     /// Back to the rule's own value.
     ParamReset,
+    /// Write the current result view to a new file under the current directory.
+    Export(super::export::Format),
+    /// Copy the selected cell (selected row, first column shown) to the clipboard with OSC 52.
+    CopyCell,
+    /// A note for the status bar (sent by the runtime: where an export went, or why it failed).
+    Note(String),
     /// Time since the running query started (sent by the runtime while a query runs).
     Tick(Duration),
     /// A background query finished.
@@ -58,6 +64,14 @@ pub enum Effect {
     Run(JobSpec),
     /// Cancel job `id` (set its cancel flag; its result, if any, is ignored).
     Cancel(u64),
+    /// Write `contents` to a new file `stem.ext` under the current directory (never overwriting).
+    Export {
+        stem: String,
+        ext: String,
+        contents: String,
+    },
+    /// Set the terminal's clipboard (OSC 52) to this text (already sanitised).
+    Clipboard(String),
     Quit,
 }
 

@@ -580,6 +580,42 @@ impl App {
         }
     }
 
+    /// Exports the result view on top: an effect with the file's contents.
+    fn export(&mut self, format: super::export::Format) -> Vec<Effect> {
+        let Some(Screen::Results(v)) = self.stack.last() else {
+            self.message = Some("nothing to export here (open a result view)".into());
+            return Vec::new();
+        };
+        vec![Effect::Export {
+            stem: super::export::stem(&v.crumb),
+            ext: format.ext().to_string(),
+            contents: super::export::render(&v.data, format),
+        }]
+    }
+
+    /// Copies the selected cell (the selected row, in the first column shown) to the clipboard, sanitised.
+    fn copy_cell(&mut self) -> Vec<Effect> {
+        let cell = match self.stack.last() {
+            Some(Screen::Results(v)) => v
+                .data
+                .rows
+                .get(v.selected)
+                .and_then(|r| r.get(v.col))
+                .map(|c| (v.data.columns.get(v.col).cloned().unwrap_or_default(), c)),
+            _ => None,
+        };
+        let Some((column, text)) = cell else {
+            self.message = Some("no cell to copy".into());
+            return Vec::new();
+        };
+        let text = crate::cli::output::sanitize(text);
+        self.message = Some(format!(
+            "copied {column} ({} characters) to the clipboard (OSC 52)",
+            text.chars().count()
+        ));
+        vec![Effect::Clipboard(text)]
+    }
+
     /// Moves the cursor of the active view.
     fn navigate(&mut self, a: &Action) {
         let page = self.page.max(1);
@@ -677,6 +713,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::JobDone(done) => app.finish_job(done),
         Action::ParamsOpen => app.open_params(),
+        Action::Export(format) => return app.export(format),
+        Action::CopyCell => return app.copy_cell(),
+        Action::Note(m) => app.message = Some(m),
         Action::ParamEdit
         | Action::ParamInput(_)
         | Action::ParamBackspace

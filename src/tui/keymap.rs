@@ -292,6 +292,27 @@ impl Keymap {
             "run again",
             false,
         );
+        add(
+            Layer::Results,
+            &[Key::ch('x')],
+            Action::Export(super::export::Format::Csv),
+            "export CSV",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('X')],
+            Action::Export(super::export::Format::Json),
+            "export JSON",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('y')],
+            Action::CopyCell,
+            "copy cell (first column shown)",
+            false,
+        );
         add(Layer::Results, &back, Action::Back, "back", true);
 
         add(Layer::Record, &down, Action::Down, "scroll down", false);

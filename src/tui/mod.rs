@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod drill;
 pub mod exec;
+pub mod export;
 pub mod keymap;
 pub mod params;
 pub mod runtime;

@@ -6,7 +6,7 @@
 //! normal way, so the terminal is restored.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -86,6 +86,7 @@ fn event_loop(
         {
             actions.push(Action::Tick(r.started.elapsed()));
         }
+        let mut follow = Vec::new();
         for a in actions {
             for fx in update(&mut app, a) {
                 match fx {
@@ -117,9 +118,35 @@ fn event_loop(
                             r.cancel.store(true, Ordering::Relaxed);
                         }
                     }
+                    Effect::Export {
+                        stem,
+                        ext,
+                        contents,
+                    } => {
+                        let note = match std::env::current_dir()
+                            .and_then(|d| super::export::write_new(&d, &stem, &ext, &contents))
+                        {
+                            Ok(p) => format!(
+                                "exported to {}",
+                                p.file_name()
+                                    .map(|f| f.to_string_lossy().into_owned())
+                                    .unwrap_or_default()
+                            ),
+                            Err(e) => format!("export failed: {e}"),
+                        };
+                        follow.push(Action::Note(note));
+                    }
+                    Effect::Clipboard(text) => {
+                        let mut out = io::stdout();
+                        out.write_all(super::export::osc52(&text).as_bytes())?;
+                        out.flush()?;
+                    }
                     Effect::Quit => app.quit = true,
                 }
             }
+        }
+        for a in follow {
+            update(&mut app, a);
         }
     }
     for r in jobs.values() {
