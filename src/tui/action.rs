@@ -50,6 +50,8 @@ pub enum Action {
     Export(super::export::Format),
     /// Copy the selected cell (selected row, first column shown) to the clipboard with OSC 52.
     CopyCell,
+    /// The device timeline around the selected row or the open record.
+    Timeline,
     /// A note for the status bar (sent by the runtime: where an export went, or why it failed).
     Note(String),
     /// Time since the running query started (sent by the runtime while a query runs).
@@ -85,6 +87,12 @@ pub enum JobPurpose {
         rule: usize,
         column: String,
         value: String,
+    },
+    /// Every loaded Device* table for `device` within ± the app's timeline minutes of `at`.
+    Timeline {
+        rule: usize,
+        device: String,
+        at: String,
     },
 }
 

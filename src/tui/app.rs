@@ -187,6 +187,10 @@ pub struct App {
     pub page: usize,
     /// Parameter values per rule (index into `entries`), kept while the workbench runs.
     pub params: HashMap<usize, Vec<Param>>,
+    /// The tables a device timeline reads (loaded Device* tables with DeviceId and Timestamp).
+    pub device_tables: Vec<String>,
+    /// Half-width of the device timeline window, in minutes.
+    pub timeline_minutes: i64,
     next_job: u64,
 }
 
@@ -217,6 +221,8 @@ impl App {
             quit: false,
             page: 10,
             params: HashMap::new(),
+            device_tables: Vec::new(),
+            timeline_minutes: super::timeline::DEFAULT_MINUTES,
             next_job: 1,
         }
     }
@@ -309,6 +315,9 @@ impl App {
                 .map(RuleEntry::name)
                 .unwrap_or_default(),
             JobPurpose::Drill { column, value, .. } => format!("{column} = {value}"),
+            JobPurpose::Timeline { device, at, .. } => {
+                format!("timeline {device} {at} ±{} min", self.timeline_minutes)
+            }
         };
         self.job = Some(Job {
             id,
@@ -335,7 +344,7 @@ impl App {
                 let query = self.rule_query(*rule).unwrap_or_default();
                 (*rule, job.label.clone(), query)
             }
-            JobPurpose::Drill { rule, .. } => {
+            JobPurpose::Drill { rule, .. } | JobPurpose::Timeline { rule, .. } => {
                 let query = self.drill_query(&job.purpose).unwrap_or_default();
                 (*rule, job.label.clone(), query)
             }
@@ -351,7 +360,7 @@ impl App {
             Ok(data) => {
                 let drill = match job.purpose {
                     JobPurpose::Rule { .. } => drill::plan(&query),
-                    JobPurpose::Drill { .. } => None,
+                    JobPurpose::Drill { .. } | JobPurpose::Timeline { .. } => None,
                 };
                 self.message = None;
                 Screen::Results(ResultsView {
@@ -409,6 +418,54 @@ impl App {
             JobPurpose::Rule { rule } => self.rule_query(*rule),
             JobPurpose::Drill { rule, value, .. } => {
                 Some(drill::plan(&self.rule_query(*rule)?)?.query(value))
+            }
+            JobPurpose::Timeline { device, at, .. } => {
+                super::timeline::query(&self.device_tables, device, at, self.timeline_minutes).ok()
+            }
+        }
+    }
+
+    /// Starts the device timeline around the selected row (results) or the open record.
+    fn timeline(&mut self) -> Vec<Effect> {
+        let (columns, values): (&[String], &[String]) = match self.stack.last() {
+            Some(Screen::Results(v)) => match v.data.rows.get(v.selected) {
+                Some(r) => (&v.data.columns, r),
+                None => {
+                    self.message = Some("no row for a timeline".into());
+                    return Vec::new();
+                }
+            },
+            Some(Screen::Record(v)) => (&v.columns, &v.values),
+            _ => return Vec::new(),
+        };
+        let get = |name: &str| {
+            columns
+                .iter()
+                .position(|c| c == name)
+                .and_then(|i| values.get(i))
+                .cloned()
+        };
+        let (Some(device), Some(at)) = (get("DeviceId"), get("Timestamp")) else {
+            self.message =
+                Some("a timeline needs a row with DeviceId and Timestamp (open the events)".into());
+            return Vec::new();
+        };
+        let rule = self
+            .stack
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Screen::Results(v) => Some(v.rule),
+                Screen::Error(v) => Some(v.rule),
+                Screen::Params(v) => Some(v.rule),
+                Screen::Record(_) => None,
+            })
+            .unwrap_or(0);
+        match super::timeline::query(&self.device_tables, &device, &at, self.timeline_minutes) {
+            Ok(q) => self.start_job(q, JobPurpose::Timeline { rule, device, at }, false),
+            Err(e) => {
+                self.message = Some(format!("no timeline: {e}"));
+                Vec::new()
             }
         }
     }
@@ -715,6 +772,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ParamsOpen => app.open_params(),
         Action::Export(format) => return app.export(format),
         Action::CopyCell => return app.copy_cell(),
+        Action::Timeline => return app.timeline(),
         Action::Note(m) => app.message = Some(m),
         Action::ParamEdit
         | Action::ParamInput(_)

@@ -313,6 +313,13 @@ impl Keymap {
             "copy cell (first column shown)",
             false,
         );
+        add(
+            Layer::Results,
+            &[Key::ch('t')],
+            Action::Timeline,
+            "device timeline (±30 min)",
+            false,
+        );
         add(Layer::Results, &back, Action::Back, "back", true);
 
         add(Layer::Record, &down, Action::Down, "scroll down", false);
@@ -321,6 +328,13 @@ impl Keymap {
         add(Layer::Record, &pgup, Action::PageUp, "page up", false);
         add(Layer::Record, &top, Action::Top, "top", false);
         add(Layer::Record, &bottom, Action::Bottom, "bottom", false);
+        add(
+            Layer::Record,
+            &[Key::ch('t')],
+            Action::Timeline,
+            "device timeline (±30 min)",
+            true,
+        );
         add(Layer::Record, &back, Action::Back, "back", true);
 
         add(

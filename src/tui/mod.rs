@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod params;
 pub mod runtime;
 pub mod theme;
+pub mod timeline;
 pub mod ui;
 
 use std::path::PathBuf;
@@ -90,6 +91,7 @@ pub fn run(a: &TuiArgs) -> u8 {
     };
     let mut app = App::new(report, info);
     app.color = color_allowed();
+    app.device_tables = timeline::device_tables(&catalog);
     let exec = Executor::new(Arc::new(catalog), now);
     match runtime::run(app, exec) {
         Ok(()) => 0,

@@ -76,11 +76,29 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 
 fn draw_breadcrumbs(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut spans = vec![Span::styled("huntbench", theme.title())];
-    let crumbs = app.breadcrumbs();
+    let mut crumbs: Vec<String> = app
+        .breadcrumbs()
+        .iter()
+        .map(|c| fit_middle(&sanitize(c), 40))
+        .collect();
+    // too wide: the innermost views matter most, drop the outer ones
+    let total = |cs: &[String]| -> usize {
+        9 + cs
+            .iter()
+            .map(|c| 3 + Span::raw(c.as_str()).width())
+            .sum::<usize>()
+    };
+    let mut dropped = false;
+    while crumbs.len() > 1 && total(&crumbs) + usize::from(dropped) * 4 > area.width as usize {
+        crumbs.remove(0);
+        dropped = true;
+    }
+    if dropped {
+        crumbs.insert(0, "…".to_string());
+    }
     let n = crumbs.len();
-    for (i, c) in crumbs.into_iter().enumerate() {
+    for (i, text) in crumbs.into_iter().enumerate() {
         spans.push(Span::styled(" › ", theme.dim()));
-        let text = fit_middle(&sanitize(&c), 40);
         if i + 1 == n {
             spans.push(Span::styled(text, theme.title()));
         } else {
