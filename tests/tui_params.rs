@@ -169,6 +169,20 @@ fn form_edited_80x24() {
 }
 
 #[test]
+fn rule_detail_shows_the_edited_query_160x48() {
+    let mut b = supremo_form();
+    set_value(&mut b, "now(-1d)");
+    b.key(KeyCode::Esc);
+    let s = b.screen(160, 48);
+    assert!(
+        s.contains("Query as it will run (parameters edited; p to change)"),
+        "{s}"
+    );
+    assert!(s.contains("let Time_start = now(-1d);"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
 fn form_refused_value_80x24() {
     let mut b = supremo_form();
     set_value(&mut b, "now(-5x)");

@@ -4,6 +4,11 @@
 //! [`keymap::Keymap`] (which also generates the help overlay and footer hints), [`app::update`] is a pure
 //! function from state and action to state and [`action::Effect`]s, and the [`runtime`] runs the effects:
 //! queries on worker threads with a cancel flag, results back over a channel. [`ui::draw`] renders the state.
+//!
+//! Beyond running and drilling: a rule's parameters (its top-level `let`s, [`params`]) are edited in a form
+//! and runs use the edited query; result views export to CSV/JSON and copy a cell with OSC 52 ([`export`]);
+//! a row or record opens the device timeline around it ([`timeline`]). SIGTERM and SIGHUP end the workbench
+//! the normal way, restoring the terminal.
 
 pub mod action;
 pub mod app;

@@ -267,7 +267,14 @@ fn draw_rules(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     let inner = block.inner(detail_area);
     f.render_widget(block, detail_area);
     let lines = match app.selected_entry() {
-        Some((_, e)) => detail_lines(e, theme),
+        Some((i, e)) => {
+            let edited = if app.params.contains_key(&i) {
+                app.rule_query(i)
+            } else {
+                None
+            };
+            detail_lines(e, edited.as_deref(), theme)
+        }
         None => Vec::new(),
     };
     let max_scroll = lines.len().saturating_sub(1);
@@ -292,7 +299,8 @@ fn field<'a>(label: &'a str, value: String, theme: Theme) -> Line<'a> {
     Line::from(vec![Span::styled(label, theme.header()), Span::raw(value)])
 }
 
-fn detail_lines(e: &RuleEntry, theme: Theme) -> Vec<Line<'static>> {
+/// The rule's detail; `edited` is the query as it will run when its parameters were edited.
+fn detail_lines(e: &RuleEntry, edited: Option<&str>, theme: Theme) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     match e {
         RuleEntry::Failed(err) => {
@@ -339,8 +347,19 @@ fn detail_lines(e: &RuleEntry, theme: Theme) -> Vec<Line<'static>> {
                 out.extend(text_lines(d.trim_end()).into_iter().map(Line::raw));
             }
             out.push(Line::raw(""));
-            out.push(Line::styled("Query", theme.header()));
-            out.extend(text_lines(r.query.trim_end()).into_iter().map(Line::raw));
+            match edited {
+                Some(q) => {
+                    out.push(Line::styled(
+                        "Query as it will run (parameters edited; p to change)",
+                        theme.header(),
+                    ));
+                    out.extend(text_lines(q.trim_end()).into_iter().map(Line::raw));
+                }
+                None => {
+                    out.push(Line::styled("Query", theme.header()));
+                    out.extend(text_lines(r.query.trim_end()).into_iter().map(Line::raw));
+                }
+            }
         }
     }
     out
