@@ -97,6 +97,7 @@ impl Bench {
         };
         let mut app = App::new(report, info);
         app.color = false;
+        app.device_tables = huntbench::tui::timeline::device_tables(&catalog);
         Bench {
             app,
             exec: Executor::new(Arc::new(catalog), now()),

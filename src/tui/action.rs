@@ -34,6 +34,26 @@ pub enum Action {
     FilterBackspace,
     FilterAccept,
     FilterCancel,
+    /// Open the parameter form of the selected rule.
+    ParamsOpen,
+    /// Edit the selected parameter (typing starts from its current value).
+    ParamEdit,
+    ParamInput(char),
+    ParamBackspace,
+    /// Check the typed value and keep it, or refuse it with the reason.
+    ParamAccept,
+    /// Stop editing, keeping the previous value.
+    ParamCancel,
+    /// Back to the rule's own value.
+    ParamReset,
+    /// Write the current result view to a new file under the current directory.
+    Export(super::export::Format),
+    /// Copy the selected cell (selected row, first column shown) to the clipboard with OSC 52.
+    CopyCell,
+    /// The device timeline around the selected row or the open record.
+    Timeline,
+    /// A note for the status bar (sent by the runtime: where an export went, or why it failed).
+    Note(String),
     /// Time since the running query started (sent by the runtime while a query runs).
     Tick(Duration),
     /// A background query finished.
@@ -46,6 +66,14 @@ pub enum Effect {
     Run(JobSpec),
     /// Cancel job `id` (set its cancel flag; its result, if any, is ignored).
     Cancel(u64),
+    /// Write `contents` to a new file `stem.ext` under the current directory (never overwriting).
+    Export {
+        stem: String,
+        ext: String,
+        contents: String,
+    },
+    /// Set the terminal's clipboard (OSC 52) to this text (already sanitised).
+    Clipboard(String),
     Quit,
 }
 
@@ -59,6 +87,12 @@ pub enum JobPurpose {
         rule: usize,
         column: String,
         value: String,
+    },
+    /// Every loaded Device* table for `device` within ± the app's timeline minutes of `at`.
+    Timeline {
+        rule: usize,
+        device: String,
+        at: String,
     },
 }
 

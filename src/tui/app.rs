@@ -1,6 +1,7 @@
 //! The workbench state and its pure `update`: actions in, state changes and effects out. Nothing here
 //! touches the terminal, the clock or a thread.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use crate::rules::{LoadError, LoadReport, Rule};
 use super::action::{Action, Effect, JobDone, JobError, JobPurpose, JobSpec, TableData};
 use super::drill::{self, DrillPlan};
 use super::keymap::{Keymap, Layer};
+use super::params::{self, Param};
 
 /// A rule in the list: loaded, or a file that failed to load (shown with its error).
 #[derive(Clone, Debug, PartialEq)]
@@ -133,8 +135,24 @@ pub struct ErrorView {
     pub scroll: usize,
 }
 
+/// The parameter form of a rule: its `let` bindings, typed, editable in place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamsView {
+    pub rule: usize,
+    pub crumb: String,
+    pub params: Vec<Param>,
+    pub selected: usize,
+    /// The value being typed (editing the selected parameter).
+    pub edit: Option<String>,
+    /// Why the last value was refused.
+    pub error: Option<String>,
+    /// First line of the query shown.
+    pub scroll: usize,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
+    Params(ParamsView),
     Results(ResultsView),
     Record(RecordView),
     Error(ErrorView),
@@ -167,6 +185,12 @@ pub struct App {
     pub quit: bool,
     /// Rows in a page of the active list, as last drawn.
     pub page: usize,
+    /// Parameter values per rule (index into `entries`), kept while the workbench runs.
+    pub params: HashMap<usize, Vec<Param>>,
+    /// The tables a device timeline reads (loaded Device* tables with DeviceId and Timestamp).
+    pub device_tables: Vec<String>,
+    /// Half-width of the device timeline window, in minutes.
+    pub timeline_minutes: i64,
     next_job: u64,
 }
 
@@ -196,6 +220,9 @@ impl App {
             color: true,
             quit: false,
             page: 10,
+            params: HashMap::new(),
+            device_tables: Vec::new(),
+            timeline_minutes: super::timeline::DEFAULT_MINUTES,
             next_job: 1,
         }
     }
@@ -230,6 +257,11 @@ impl App {
             Some(Screen::Results(_)) => l.push(Layer::Results),
             Some(Screen::Record(_)) => l.push(Layer::Record),
             Some(Screen::Error(_)) => l.push(Layer::Error),
+            Some(Screen::Params(v)) if v.edit.is_some() => {
+                l.push(Layer::ParamEdit);
+                return l;
+            }
+            Some(Screen::Params(_)) => l.push(Layer::Params),
         }
         l.push(Layer::Global);
         l
@@ -251,6 +283,7 @@ impl App {
                 Screen::Results(v) => v.crumb.clone(),
                 Screen::Record(v) => v.crumb.clone(),
                 Screen::Error(v) => v.crumb.clone(),
+                Screen::Params(v) => v.crumb.clone(),
             });
         }
         out
@@ -282,6 +315,9 @@ impl App {
                 .map(RuleEntry::name)
                 .unwrap_or_default(),
             JobPurpose::Drill { column, value, .. } => format!("{column} = {value}"),
+            JobPurpose::Timeline { device, at, .. } => {
+                format!("timeline {device} {at} ±{} min", self.timeline_minutes)
+            }
         };
         self.job = Some(Job {
             id,
@@ -305,13 +341,10 @@ impl App {
         };
         let (rule, crumb, query) = match &job.purpose {
             JobPurpose::Rule { rule } => {
-                let query = match self.entries.get(*rule) {
-                    Some(RuleEntry::Loaded(r)) => r.query.clone(),
-                    _ => String::new(),
-                };
+                let query = self.rule_query(*rule).unwrap_or_default();
                 (*rule, job.label.clone(), query)
             }
-            JobPurpose::Drill { rule, .. } => {
+            JobPurpose::Drill { rule, .. } | JobPurpose::Timeline { rule, .. } => {
                 let query = self.drill_query(&job.purpose).unwrap_or_default();
                 (*rule, job.label.clone(), query)
             }
@@ -327,7 +360,7 @@ impl App {
             Ok(data) => {
                 let drill = match job.purpose {
                     JobPurpose::Rule { .. } => drill::plan(&query),
-                    JobPurpose::Drill { .. } => None,
+                    JobPurpose::Drill { .. } | JobPurpose::Timeline { .. } => None,
                 };
                 self.message = None;
                 Screen::Results(ResultsView {
@@ -357,17 +390,190 @@ impl App {
         self.stack.push(screen);
     }
 
+    /// The parameters of rule `rule`: as edited, else as written in the rule.
+    pub fn rule_params(&self, rule: usize) -> Vec<Param> {
+        if let Some(p) = self.params.get(&rule) {
+            return p.clone();
+        }
+        match self.entries.get(rule) {
+            Some(RuleEntry::Loaded(r)) => params::params_of(&r.query),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The query of rule `rule` as it will run: the rule's query with the edited parameters substituted.
+    pub fn rule_query(&self, rule: usize) -> Option<String> {
+        let RuleEntry::Loaded(r) = self.entries.get(rule)? else {
+            return None;
+        };
+        match self.params.get(&rule) {
+            Some(p) => params::apply(&r.query, p).ok(),
+            None => Some(r.query.clone()),
+        }
+    }
+
     /// The query text a job purpose runs.
     fn drill_query(&self, purpose: &JobPurpose) -> Option<String> {
         match purpose {
-            JobPurpose::Rule { rule } => match self.entries.get(*rule)? {
-                RuleEntry::Loaded(r) => Some(r.query.clone()),
-                RuleEntry::Failed(_) => None,
+            JobPurpose::Rule { rule } => self.rule_query(*rule),
+            JobPurpose::Drill { rule, value, .. } => {
+                Some(drill::plan(&self.rule_query(*rule)?)?.query(value))
+            }
+            JobPurpose::Timeline { device, at, .. } => {
+                super::timeline::query(&self.device_tables, device, at, self.timeline_minutes).ok()
+            }
+        }
+    }
+
+    /// Starts the device timeline around the selected row (results) or the open record.
+    fn timeline(&mut self) -> Vec<Effect> {
+        let (columns, values): (&[String], &[String]) = match self.stack.last() {
+            Some(Screen::Results(v)) => match v.data.rows.get(v.selected) {
+                Some(r) => (&v.data.columns, r),
+                None => {
+                    self.message = Some("no row for a timeline".into());
+                    return Vec::new();
+                }
             },
-            JobPurpose::Drill { rule, value, .. } => match self.entries.get(*rule)? {
-                RuleEntry::Loaded(r) => Some(drill::plan(&r.query)?.query(value)),
-                RuleEntry::Failed(_) => None,
+            Some(Screen::Record(v)) => (&v.columns, &v.values),
+            _ => return Vec::new(),
+        };
+        let get = |name: &str| {
+            columns
+                .iter()
+                .position(|c| c == name)
+                .and_then(|i| values.get(i))
+                .cloned()
+        };
+        let (Some(device), Some(at)) = (get("DeviceId"), get("Timestamp")) else {
+            self.message =
+                Some("a timeline needs a row with DeviceId and Timestamp (open the events)".into());
+            return Vec::new();
+        };
+        let rule = self
+            .stack
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Screen::Results(v) => Some(v.rule),
+                Screen::Error(v) => Some(v.rule),
+                Screen::Params(v) => Some(v.rule),
+                Screen::Record(_) => None,
+            })
+            .unwrap_or(0);
+        match super::timeline::query(&self.device_tables, &device, &at, self.timeline_minutes) {
+            Ok(q) => self.start_job(q, JobPurpose::Timeline { rule, device, at }, false),
+            Err(e) => {
+                self.message = Some(format!("no timeline: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Opens the parameter form of the selected rule.
+    fn open_params(&mut self) {
+        if !self.stack.is_empty() {
+            return;
+        }
+        let Some((i, e)) = self.selected_entry() else {
+            return;
+        };
+        if let RuleEntry::Failed(_) = e {
+            self.message = Some("this rule failed to load; it has no parameters".into());
+            return;
+        }
+        let crumb = format!("parameters: {}", e.name());
+        let params = self.rule_params(i);
+        if params.is_empty() {
+            self.message = Some("this rule has no parameters (no top-level let)".into());
+            return;
+        }
+        self.message = None;
+        self.stack.push(Screen::Params(ParamsView {
+            rule: i,
+            crumb,
+            params,
+            selected: 0,
+            edit: None,
+            error: None,
+            scroll: 0,
+        }));
+    }
+
+    /// Parameter form actions: edit, type, accept (checked), cancel, reset.
+    fn param_action(&mut self, a: Action) {
+        let query = match self.stack.last() {
+            Some(Screen::Params(v)) => match self.entries.get(v.rule) {
+                Some(RuleEntry::Loaded(r)) => r.query.clone(),
+                _ => return,
             },
+            _ => return,
+        };
+        let Some(Screen::Params(v)) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(p) = v.params.get(v.selected).cloned() else {
+            return;
+        };
+        let mut changed = false;
+        match a {
+            Action::ParamEdit => {
+                v.edit = Some(p.value.clone());
+                v.error = None;
+            }
+            Action::ParamInput(c) => {
+                if let Some(e) = &mut v.edit {
+                    e.push(c);
+                }
+            }
+            Action::ParamBackspace => {
+                if let Some(e) = &mut v.edit {
+                    e.pop();
+                }
+            }
+            Action::ParamCancel => v.edit = None,
+            Action::ParamAccept => {
+                let Some(text) = v.edit.clone() else {
+                    return;
+                };
+                let text = text.trim().to_string();
+                // checked against the rule's query with the other edits in place
+                let others: Vec<Param> = v
+                    .params
+                    .iter()
+                    .filter(|o| o.name != p.name)
+                    .cloned()
+                    .collect();
+                let base = params::apply(&query, &others).unwrap_or(query);
+                match params::check(&base, &p, &text) {
+                    Ok(()) => {
+                        if let Some(slot) = v.params.get_mut(v.selected) {
+                            slot.value = text;
+                        }
+                        v.edit = None;
+                        v.error = None;
+                        changed = true;
+                    }
+                    Err(reason) => v.error = Some(format!("{} refused: {reason}", text)),
+                }
+            }
+            Action::ParamReset => {
+                if let Some(slot) = v.params.get_mut(v.selected) {
+                    slot.value = slot.original.clone();
+                }
+                v.edit = None;
+                v.error = None;
+                changed = true;
+            }
+            _ => {}
+        }
+        if changed {
+            let (rule, ps) = (v.rule, v.params.clone());
+            if ps.iter().any(Param::edited) {
+                self.params.insert(rule, ps);
+            } else {
+                self.params.remove(&rule);
+            }
         }
     }
 
@@ -383,12 +589,13 @@ impl App {
             },
             Some(Screen::Results(v)) => v.purpose.clone(),
             Some(Screen::Error(v)) => v.purpose.clone(),
+            Some(Screen::Params(v)) => JobPurpose::Rule { rule: v.rule },
             Some(Screen::Record(_)) => return Vec::new(),
         };
         let Some(query) = self.drill_query(&purpose) else {
             return Vec::new();
         };
-        let replace = !self.stack.is_empty();
+        let replace = !matches!(self.stack.last(), None | Some(Screen::Params(_)));
         self.start_job(query, purpose, replace)
     }
 
@@ -430,6 +637,42 @@ impl App {
         }
     }
 
+    /// Exports the result view on top: an effect with the file's contents.
+    fn export(&mut self, format: super::export::Format) -> Vec<Effect> {
+        let Some(Screen::Results(v)) = self.stack.last() else {
+            self.message = Some("nothing to export here (open a result view)".into());
+            return Vec::new();
+        };
+        vec![Effect::Export {
+            stem: super::export::stem(&v.crumb),
+            ext: format.ext().to_string(),
+            contents: super::export::render(&v.data, format),
+        }]
+    }
+
+    /// Copies the selected cell (the selected row, in the first column shown) to the clipboard, sanitised.
+    fn copy_cell(&mut self) -> Vec<Effect> {
+        let cell = match self.stack.last() {
+            Some(Screen::Results(v)) => v
+                .data
+                .rows
+                .get(v.selected)
+                .and_then(|r| r.get(v.col))
+                .map(|c| (v.data.columns.get(v.col).cloned().unwrap_or_default(), c)),
+            _ => None,
+        };
+        let Some((column, text)) = cell else {
+            self.message = Some("no cell to copy".into());
+            return Vec::new();
+        };
+        let text = crate::cli::output::sanitize(text);
+        self.message = Some(format!(
+            "copied {column} ({} characters) to the clipboard (OSC 52)",
+            text.chars().count()
+        ));
+        vec![Effect::Clipboard(text)]
+    }
+
     /// Moves the cursor of the active view.
     fn navigate(&mut self, a: &Action) {
         let page = self.page.max(1);
@@ -461,6 +704,10 @@ impl App {
             // line counts depend on the width: the view clamps when drawing
             Some(Screen::Record(v)) => v.scroll = step(v.scroll, usize::MAX),
             Some(Screen::Error(v)) => v.scroll = step(v.scroll, usize::MAX),
+            Some(Screen::Params(v)) => {
+                v.selected = step(v.selected, v.params.len());
+                v.error = None;
+            }
         }
     }
 }
@@ -522,6 +769,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::JobDone(done) => app.finish_job(done),
+        Action::ParamsOpen => app.open_params(),
+        Action::Export(format) => return app.export(format),
+        Action::CopyCell => return app.copy_cell(),
+        Action::Timeline => return app.timeline(),
+        Action::Note(m) => app.message = Some(m),
+        Action::ParamEdit
+        | Action::ParamInput(_)
+        | Action::ParamBackspace
+        | Action::ParamAccept
+        | Action::ParamCancel
+        | Action::ParamReset => app.param_action(action),
     }
     Vec::new()
 }

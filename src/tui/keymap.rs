@@ -18,6 +18,10 @@ pub enum Layer {
     Results,
     Record,
     Error,
+    /// The parameter form of a rule.
+    Params,
+    /// Typing a parameter value.
+    ParamEdit,
     Global,
 }
 
@@ -31,6 +35,8 @@ impl Layer {
             Layer::Results => "Results",
             Layer::Record => "Record",
             Layer::Error => "Error",
+            Layer::Params => "Parameters",
+            Layer::ParamEdit => "Editing a parameter",
             Layer::Global => "Everywhere",
         }
     }
@@ -218,6 +224,13 @@ impl Keymap {
         );
         add(
             Layer::Rules,
+            &[Key::ch('p')],
+            Action::ParamsOpen,
+            "parameters",
+            true,
+        );
+        add(
+            Layer::Rules,
             &[Key::ch('/')],
             Action::FilterStart,
             "filter rules",
@@ -279,6 +292,34 @@ impl Keymap {
             "run again",
             false,
         );
+        add(
+            Layer::Results,
+            &[Key::ch('x')],
+            Action::Export(super::export::Format::Csv),
+            "export CSV",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('X')],
+            Action::Export(super::export::Format::Json),
+            "export JSON",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('y')],
+            Action::CopyCell,
+            "copy cell (first column shown)",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('t')],
+            Action::Timeline,
+            "device timeline (±30 min)",
+            false,
+        );
         add(Layer::Results, &back, Action::Back, "back", true);
 
         add(Layer::Record, &down, Action::Down, "scroll down", false);
@@ -287,6 +328,13 @@ impl Keymap {
         add(Layer::Record, &pgup, Action::PageUp, "page up", false);
         add(Layer::Record, &top, Action::Top, "top", false);
         add(Layer::Record, &bottom, Action::Bottom, "bottom", false);
+        add(
+            Layer::Record,
+            &[Key::ch('t')],
+            Action::Timeline,
+            "device timeline (±30 min)",
+            true,
+        );
         add(Layer::Record, &back, Action::Back, "back", true);
 
         add(
@@ -299,6 +347,59 @@ impl Keymap {
         add(Layer::Error, &down, Action::Down, "scroll down", false);
         add(Layer::Error, &up, Action::Up, "scroll up", false);
         add(Layer::Error, &back, Action::Back, "back", true);
+
+        add(Layer::Params, &down, Action::Down, "next parameter", false);
+        add(Layer::Params, &up, Action::Up, "previous parameter", false);
+        add(
+            Layer::Params,
+            &[Key::plain(K::Enter), Key::ch('e')],
+            Action::ParamEdit,
+            "edit value",
+            true,
+        );
+        add(
+            Layer::Params,
+            &[Key::ch('u')],
+            Action::ParamReset,
+            "reset to the rule's value",
+            true,
+        );
+        add(
+            Layer::Params,
+            &[Key::ch('r')],
+            Action::Run,
+            "run with these values",
+            true,
+        );
+        add(Layer::Params, &back, Action::Back, "back", true);
+        add(
+            Layer::ParamEdit,
+            &[Key::plain(K::Enter)],
+            Action::ParamAccept,
+            "keep value",
+            true,
+        );
+        add(
+            Layer::ParamEdit,
+            &[Key::plain(K::Esc)],
+            Action::ParamCancel,
+            "cancel edit",
+            true,
+        );
+        add(
+            Layer::ParamEdit,
+            &[Key::plain(K::Backspace)],
+            Action::ParamBackspace,
+            "delete a character",
+            false,
+        );
+        add(
+            Layer::ParamEdit,
+            &[Key::ctrl('c')],
+            Action::Quit,
+            "quit",
+            false,
+        );
 
         add(
             Layer::Global,
@@ -332,12 +433,15 @@ impl Keymap {
             {
                 return Some(b.action.clone());
             }
-            if layer == Layer::Filter
-                && let KeyCode::Char(c) = key.code
+            if let KeyCode::Char(c) = key.code
                 && !key.ctrl
                 && !key.alt
             {
-                return Some(Action::FilterInput(c));
+                match layer {
+                    Layer::Filter => return Some(Action::FilterInput(c)),
+                    Layer::ParamEdit => return Some(Action::ParamInput(c)),
+                    _ => {}
+                }
             }
         }
         None

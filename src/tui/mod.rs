@@ -4,14 +4,22 @@
 //! [`keymap::Keymap`] (which also generates the help overlay and footer hints), [`app::update`] is a pure
 //! function from state and action to state and [`action::Effect`]s, and the [`runtime`] runs the effects:
 //! queries on worker threads with a cancel flag, results back over a channel. [`ui::draw`] renders the state.
+//!
+//! Beyond running and drilling: a rule's parameters (its top-level `let`s, [`params`]) are edited in a form
+//! and runs use the edited query; result views export to CSV/JSON and copy a cell with OSC 52 ([`export`]);
+//! a row or record opens the device timeline around it ([`timeline`]). SIGTERM and SIGHUP end the workbench
+//! the normal way, restoring the terminal.
 
 pub mod action;
 pub mod app;
 pub mod drill;
 pub mod exec;
+pub mod export;
 pub mod keymap;
+pub mod params;
 pub mod runtime;
 pub mod theme;
+pub mod timeline;
 pub mod ui;
 
 use std::path::PathBuf;
@@ -88,6 +96,7 @@ pub fn run(a: &TuiArgs) -> u8 {
     };
     let mut app = App::new(report, info);
     app.color = color_allowed();
+    app.device_tables = timeline::device_tables(&catalog);
     let exec = Executor::new(Arc::new(catalog), now);
     match runtime::run(app, exec) {
         Ok(()) => 0,

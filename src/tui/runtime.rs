@@ -2,11 +2,11 @@
 //!
 //! The terminal is restored on quit, on error, and on panic (ratatui's init installs a hook that restores it
 //! before the panic message prints). Startup sends no terminal queries (full-screen alternate screen, no
-//! cursor-position or colour requests). SIGTERM/SIGHUP are not caught: the process ends with the terminal
-//! left in raw mode (`reset` fixes it).
+//! cursor-position or colour requests). SIGTERM and SIGHUP set a flag the event loop polls: it quits the
+//! normal way, so the terminal is restored.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -22,10 +22,20 @@ use super::ui;
 
 /// Runs the workbench until the user quits.
 pub fn run(app: App, exec: Executor) -> io::Result<()> {
+    let stop = stop_flag()?;
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, app, exec);
+    let result = event_loop(&mut terminal, app, exec, &stop);
     ratatui::restore();
     result
+}
+
+/// A flag set when SIGTERM or SIGHUP arrives (the handler only stores to the flag).
+pub fn stop_flag() -> io::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, flag.clone())?;
+    }
+    Ok(flag)
 }
 
 struct Running {
@@ -33,10 +43,18 @@ struct Running {
     started: Instant,
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, mut app: App, exec: Executor) -> io::Result<()> {
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    exec: Executor,
+    stop: &AtomicBool,
+) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<JobDone>();
     let mut jobs: HashMap<u64, Running> = HashMap::new();
     loop {
+        if app.quit || stop.load(Ordering::Relaxed) {
+            break;
+        }
         terminal.draw(|f| ui::draw(f, &mut app))?;
         if app.quit {
             break;
@@ -47,7 +65,9 @@ fn event_loop(terminal: &mut DefaultTerminal, mut app: App, exec: Executor) -> i
             Duration::from_millis(500)
         };
         let mut actions = Vec::new();
-        if event::poll(timeout)? {
+        if stop.load(Ordering::Relaxed) {
+            actions.push(Action::Quit);
+        } else if event::poll(timeout)? {
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => {
                     if let Some(a) = app.keymap.resolve(&app.layers(), &k) {
@@ -66,6 +86,7 @@ fn event_loop(terminal: &mut DefaultTerminal, mut app: App, exec: Executor) -> i
         {
             actions.push(Action::Tick(r.started.elapsed()));
         }
+        let mut follow = Vec::new();
         for a in actions {
             for fx in update(&mut app, a) {
                 match fx {
@@ -97,9 +118,35 @@ fn event_loop(terminal: &mut DefaultTerminal, mut app: App, exec: Executor) -> i
                             r.cancel.store(true, Ordering::Relaxed);
                         }
                     }
+                    Effect::Export {
+                        stem,
+                        ext,
+                        contents,
+                    } => {
+                        let note = match std::env::current_dir()
+                            .and_then(|d| super::export::write_new(&d, &stem, &ext, &contents))
+                        {
+                            Ok(p) => format!(
+                                "exported to {}",
+                                p.file_name()
+                                    .map(|f| f.to_string_lossy().into_owned())
+                                    .unwrap_or_default()
+                            ),
+                            Err(e) => format!("export failed: {e}"),
+                        };
+                        follow.push(Action::Note(note));
+                    }
+                    Effect::Clipboard(text) => {
+                        let mut out = io::stdout();
+                        out.write_all(super::export::osc52(&text).as_bytes())?;
+                        out.flush()?;
+                    }
                     Effect::Quit => app.quit = true,
                 }
             }
+        }
+        for a in follow {
+            update(&mut app, a);
         }
     }
     for r in jobs.values() {
@@ -121,5 +168,20 @@ pub fn run_effects_sync(app: &mut App, exec: &Executor, effects: Vec<Effect>) {
             }
         }
         queue = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigterm_and_sighup_set_the_stop_flag() {
+        for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+            let flag = stop_flag().expect("handlers registered");
+            assert!(!flag.load(Ordering::Relaxed));
+            signal_hook::low_level::raise(sig).expect("raise");
+            assert!(flag.load(Ordering::Relaxed), "signal {sig} sets the flag");
+        }
     }
 }

@@ -13,7 +13,7 @@ use crate::cli::output::sanitize;
 use crate::engine::value::format_datetime_iso;
 
 use super::action::JobPurpose;
-use super::app::{App, ErrorView, RecordView, ResultsView, RuleEntry, Screen};
+use super::app::{App, ErrorView, ParamsView, RecordView, ResultsView, RuleEntry, Screen};
 use super::keymap::keys_label;
 use super::theme::Theme;
 
@@ -57,6 +57,15 @@ pub fn draw(f: &mut Frame, app: &mut App) {
                 app.page = page;
             }
         }
+        Some(Screen::Params(_)) => {
+            let query = match app.stack.last() {
+                Some(Screen::Params(v)) => app.rule_query(v.rule),
+                _ => None,
+            };
+            if let Some(Screen::Params(v)) = app.stack.last_mut() {
+                draw_params(f, v, query.as_deref().unwrap_or(""), theme, main);
+            }
+        }
     }
     draw_status(f, app, theme, status);
     draw_footer(f, app, theme, footer);
@@ -67,11 +76,29 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 
 fn draw_breadcrumbs(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut spans = vec![Span::styled("huntbench", theme.title())];
-    let crumbs = app.breadcrumbs();
+    let mut crumbs: Vec<String> = app
+        .breadcrumbs()
+        .iter()
+        .map(|c| fit_middle(&sanitize(c), 40))
+        .collect();
+    // too wide: the innermost views matter most, drop the outer ones
+    let total = |cs: &[String]| -> usize {
+        9 + cs
+            .iter()
+            .map(|c| 3 + Span::raw(c.as_str()).width())
+            .sum::<usize>()
+    };
+    let mut dropped = false;
+    while crumbs.len() > 1 && total(&crumbs) + usize::from(dropped) * 4 > area.width as usize {
+        crumbs.remove(0);
+        dropped = true;
+    }
+    if dropped {
+        crumbs.insert(0, "…".to_string());
+    }
     let n = crumbs.len();
-    for (i, c) in crumbs.into_iter().enumerate() {
+    for (i, text) in crumbs.into_iter().enumerate() {
         spans.push(Span::styled(" › ", theme.dim()));
-        let text = fit_middle(&sanitize(&c), 40);
         if i + 1 == n {
             spans.push(Span::styled(text, theme.title()));
         } else {
@@ -240,7 +267,14 @@ fn draw_rules(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     let inner = block.inner(detail_area);
     f.render_widget(block, detail_area);
     let lines = match app.selected_entry() {
-        Some((_, e)) => detail_lines(e, theme),
+        Some((i, e)) => {
+            let edited = if app.params.contains_key(&i) {
+                app.rule_query(i)
+            } else {
+                None
+            };
+            detail_lines(e, edited.as_deref(), theme)
+        }
         None => Vec::new(),
     };
     let max_scroll = lines.len().saturating_sub(1);
@@ -265,7 +299,8 @@ fn field<'a>(label: &'a str, value: String, theme: Theme) -> Line<'a> {
     Line::from(vec![Span::styled(label, theme.header()), Span::raw(value)])
 }
 
-fn detail_lines(e: &RuleEntry, theme: Theme) -> Vec<Line<'static>> {
+/// The rule's detail; `edited` is the query as it will run when its parameters were edited.
+fn detail_lines(e: &RuleEntry, edited: Option<&str>, theme: Theme) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     match e {
         RuleEntry::Failed(err) => {
@@ -312,8 +347,19 @@ fn detail_lines(e: &RuleEntry, theme: Theme) -> Vec<Line<'static>> {
                 out.extend(text_lines(d.trim_end()).into_iter().map(Line::raw));
             }
             out.push(Line::raw(""));
-            out.push(Line::styled("Query", theme.header()));
-            out.extend(text_lines(r.query.trim_end()).into_iter().map(Line::raw));
+            match edited {
+                Some(q) => {
+                    out.push(Line::styled(
+                        "Query as it will run (parameters edited; p to change)",
+                        theme.header(),
+                    ));
+                    out.extend(text_lines(q.trim_end()).into_iter().map(Line::raw));
+                }
+                None => {
+                    out.push(Line::styled("Query", theme.header()));
+                    out.extend(text_lines(r.query.trim_end()).into_iter().map(Line::raw));
+                }
+            }
         }
     }
     out
@@ -577,6 +623,91 @@ fn draw_error(
         inner,
     );
     height.max(1)
+}
+
+/// The parameter form: each parameter with its type and value (edited ones marked), the value being typed
+/// or the reason the last one was refused, and the query as it will run.
+fn draw_params(f: &mut Frame, v: &mut ParamsView, query: &str, theme: Theme, area: Rect) {
+    let n = v.params.len();
+    let text_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let err_lines = v.error.as_ref().map_or(0, |e| {
+        Span::raw(sanitize(e)).width().div_ceil(text_w).max(1)
+    });
+    let notes = usize::from(v.edit.is_some()) + err_lines;
+    let extra = if notes > 0 { notes + 1 } else { 0 };
+    let form_h = u16::try_from(n + 2 + extra).unwrap_or(u16::MAX);
+    let [form, rest] = Layout::vertical([Constraint::Max(form_h), Constraint::Min(3)]).areas(area);
+    let block = Block::bordered().title(Span::styled(" Parameters ", theme.title()));
+    let inner = block.inner(form);
+    f.render_widget(block, form);
+    let name_w = v
+        .params
+        .iter()
+        .map(|p| Span::raw(sanitize(&p.name)).width())
+        .max()
+        .unwrap_or(4)
+        .min(24);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, p) in v.params.iter().enumerate() {
+        let sel = i == v.selected;
+        let marker = if sel { "▶ " } else { "  " };
+        let style = if sel { theme.selected() } else { Style::new() };
+        let mut spans = vec![
+            Span::styled(marker, style),
+            Span::styled(
+                format!("{:<name_w$} ", fit_middle(&sanitize(&p.name), name_w)),
+                style,
+            ),
+            Span::styled(format!("{:<11} ", p.kind.label()), theme.dim()),
+            Span::styled(sanitize(&p.value), style),
+        ];
+        if p.edited() {
+            spans.push(Span::styled(
+                format!("  (rule: {})", sanitize(&p.original)),
+                theme.dim(),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    if extra > 0 {
+        lines.push(Line::raw(""));
+    }
+    if let Some(e) = &v.edit {
+        lines.push(Line::from(vec![
+            Span::styled("new value: ", theme.header()),
+            Span::raw(sanitize(e)),
+            Span::styled("▏", theme.key()),
+        ]));
+    }
+    if let Some(err) = &v.error {
+        lines.push(Line::styled(sanitize(err), theme.error()));
+    }
+    // keep the selected parameter visible
+    let h = inner.height as usize;
+    let first = v.selected.saturating_sub(h.saturating_sub(1 + extra));
+    let scroll = u16::try_from(first).unwrap_or(0);
+    f.render_widget(
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+    let block = Block::bordered().title(Span::styled(" Query as it will run ", theme.header()));
+    let inner = block.inner(rest);
+    f.render_widget(block, rest);
+    let lines: Vec<Line> = text_lines(query.trim_end())
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            Line::from(vec![
+                Span::styled(format!("{:>3} ", i + 1), theme.dim()),
+                Span::raw(l),
+            ])
+        })
+        .collect();
+    v.scroll = v.scroll.min(lines.len().saturating_sub(1));
+    let scroll = u16::try_from(v.scroll).unwrap_or(u16::MAX);
+    f.render_widget(Paragraph::new(Text::from(lines)).scroll((scroll, 0)), inner);
 }
 
 fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
