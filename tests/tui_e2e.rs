@@ -163,8 +163,37 @@ fn launch(dir: &Path, exit_file: &Path, name: &str) -> Tmux {
     t
 }
 
+/// Runs an end-to-end scenario up to three times: it drives a real terminal with timeouts, and a loaded
+/// 2-core machine can miss one. A real breakage fails every attempt; the failures are printed.
+fn with_retries(name: &str, scenario: fn()) {
+    let mut failures = Vec::new();
+    for attempt in 1..=3 {
+        match std::panic::catch_unwind(scenario) {
+            Ok(()) => {
+                if !failures.is_empty() {
+                    println!("{name}: passed on attempt {attempt} after: {failures:?}");
+                }
+                return;
+            }
+            Err(e) => {
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                failures.push(msg);
+            }
+        }
+    }
+    panic!("{name} failed three times: {failures:#?}");
+}
+
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {
+    with_retries("sigterm_and_sighup", sigterm_and_sighup_scenario);
+}
+
+fn sigterm_and_sighup_scenario() {
     if tmux_missing() {
         return;
     }
@@ -201,6 +230,10 @@ fn sigterm_and_sighup_restore_the_terminal() {
 
 #[test]
 fn supremo_one_day_window_in_tmux() {
+    with_retries("supremo_one_day_window", supremo_one_day_window_scenario);
+}
+
+fn supremo_one_day_window_scenario() {
     if tmux_missing() {
         return;
     }
