@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 /// Raise these as the engine improves; never lower them.
-const PASS_FLOOR_DOC_CASES: usize = 548;
+const PASS_FLOOR_DOC_CASES: usize = 549;
 
 /// Cases that use has, has_any, has_all, in or between: no wrong answer is allowed there.
 fn is_critical(feature: &str) -> bool {

@@ -429,6 +429,19 @@ impl SpanCheck<'_> {
                 self.expr(n, s);
                 self.sort_keys(by, s);
             }
+            OpKind::TopNested(levels) => {
+                for l in levels {
+                    self.node("top-nested level", l.span, s);
+                    if let Some(n) = &l.n {
+                        self.expr(n, l.span);
+                    }
+                    self.named(&l.of, l.span);
+                    if let Some(o) = &l.others {
+                        self.expr(o, l.span);
+                    }
+                    self.named(&l.by, l.span);
+                }
+            }
             OpKind::Join {
                 params, right, on, ..
             }

@@ -8,7 +8,9 @@ use crate::kql::{Diagnostic, ScalarType, Span};
 
 use super::convert::column_values;
 use super::expr::{AGGREGATES, Ctx, Typed};
-use super::plan::{Frame, Planner, Scope, default_column_name, semantic, unique_name, unsupported};
+use super::plan::{
+    Frame, Planner, Scope, default_column_name, polars_err, semantic, unique_name, unsupported,
+};
 use super::value::Value;
 
 /// How an imploded group list becomes a dynamic value.
@@ -759,6 +761,132 @@ impl Planner<'_> {
         let _ = span;
         Ok(Frame {
             lf: lf.select(sel),
+            cols,
+        })
+    }
+
+    /// `top-nested`: level by level, group by the keys so far, keep the top N values under each parent (a
+    /// windowed rank), and join back the parents' aggregates. Columns: each level's key and its aggregate
+    /// (`aggregated_<Key>` unless named).
+    pub(crate) fn top_nested(
+        &mut self,
+        f: Frame,
+        levels: &[ast::TopNestedLevel],
+        scope: &Scope,
+        span: Span,
+    ) -> Result<Frame, Diagnostic> {
+        let ctx = Ctx::rows(&f.cols, scope);
+        let mut pre = Vec::new();
+        let mut keys: Vec<(String, String, ScalarType)> = Vec::new();
+        for (i, l) in levels.iter().enumerate() {
+            if l.others.is_some() {
+                return Err(unsupported(
+                    "top-nested `with others` is not supported",
+                    l.span,
+                ));
+            }
+            let t = self.compile(&l.of.expr, &ctx)?;
+            let name = match (l.of.names.first(), &t.name) {
+                (Some(n), _) => n.name.clone(),
+                (None, Some(n)) => n.clone(),
+                (None, None) => format!("Column{}", i + 1),
+            };
+            let tmp = format!("__hb_tn_k{i}");
+            pre.push(t.expr.alias(tmp.as_str()));
+            keys.push((tmp, name, t.ty));
+        }
+        let base = f.lf.clone().with_columns(pre);
+        let mut acc: Option<LazyFrame> = None;
+        let mut out: Vec<(String, String, ScalarType)> = Vec::new();
+        for (i, l) in levels.iter().enumerate() {
+            let mut res = self.agg_call(&l.by.expr, &f, &[], scope)?;
+            if res.len() != 1 || res[0].collect.is_some() {
+                return Err(unsupported(
+                    "top-nested needs one scalar aggregate per level (count(), sum(x), dcount(x) ...)",
+                    l.by.span,
+                ));
+            }
+            let o = res.remove(0);
+            let agg_tmp = format!("__hb_tn_a{i}");
+            let parent: Vec<Expr> = keys[..i].iter().map(|k| col(k.0.as_str())).collect();
+            let group: Vec<Expr> = keys[..=i].iter().map(|k| col(k.0.as_str())).collect();
+            let mut input = base.clone();
+            if let Some(prev) = &acc {
+                // only rows under the parents kept so far
+                let args = JoinArgs {
+                    nulls_equal: true,
+                    ..JoinArgs::new(JoinType::Semi)
+                };
+                input = input.join(
+                    prev.clone().select(parent.clone()),
+                    parent.clone(),
+                    parent.clone(),
+                    args,
+                );
+            }
+            let mut level = input.group_by(group).agg([o.expr.alias(agg_tmp.as_str())]);
+            if let Some(n) = &l.n {
+                let Some(n) = self
+                    .compile(n, &Ctx::scalar(scope))?
+                    .konst
+                    .and_then(|v| v.as_i64())
+                else {
+                    return Err(semantic("top-nested needs a constant count", n.span));
+                };
+                let rank = col(agg_tmp.as_str()).rank(
+                    RankOptions {
+                        method: RankMethod::Ordinal,
+                        descending: l.order != Some(ast::SortOrder::Asc),
+                    },
+                    None,
+                );
+                let rank = if parent.is_empty() {
+                    rank
+                } else {
+                    rank.over(parent.clone())
+                        .map_err(|e| polars_err(e, l.span))?
+                };
+                level = level.filter(rank.cast(DataType::Int64).lt_eq(lit(n.max(0))));
+            }
+            acc = Some(match acc {
+                None => level,
+                Some(prev) => {
+                    let args = JoinArgs {
+                        nulls_equal: true,
+                        ..JoinArgs::new(JoinType::Inner)
+                    };
+                    level.join(prev, parent.clone(), parent, args)
+                }
+            });
+            let agg_name = match l.by.names.first() {
+                Some(n) => n.name.clone(),
+                None => format!("aggregated_{}", keys[i].1),
+            };
+            out.push((agg_tmp, agg_name, o.ty));
+        }
+        let Some(lf) = acc else {
+            return Err(semantic("top-nested needs at least one level", span));
+        };
+        let mut sel = Vec::new();
+        let mut cols = Vec::new();
+        let mut sort_by = Vec::new();
+        let mut desc = Vec::new();
+        for (i, (k, a)) in keys.iter().zip(&out).enumerate() {
+            sel.push(col(k.0.as_str()).alias(k.1.as_str()));
+            cols.push((k.1.clone(), k.2));
+            sel.push(col(a.0.as_str()).alias(a.1.as_str()));
+            cols.push((a.1.clone(), a.2));
+            // the hierarchy in order: each level by its aggregate, as asked
+            sort_by.push(col(a.0.as_str()));
+            desc.push(levels[i].order != Some(ast::SortOrder::Asc));
+            sort_by.push(col(k.0.as_str()));
+            desc.push(false);
+        }
+        let opts = SortMultipleOptions::default()
+            .with_order_descending_multi(desc)
+            .with_maintain_order(true);
+        Ok(Frame {
+            lf: lf.sort_by_exprs(sort_by, opts).select(sel),
             cols,
         })
     }

@@ -790,6 +790,7 @@ impl<'a> Planner<'a> {
                 Ok(select_cols(f.lf, ordered))
             }
             OpKind::Summarize { aggs, by, .. } => self.summarize(f, aggs, by, scope, span),
+            OpKind::TopNested(levels) => self.top_nested(f, levels, scope, span),
             OpKind::Count => Ok(Frame {
                 lf: f.lf.select([len().cast(DataType::Int64).alias("Count")]),
                 cols: vec![("Count".into(), ScalarType::Long)],

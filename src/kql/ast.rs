@@ -445,6 +445,21 @@ pub struct MvExpandItem {
     pub span: Span,
 }
 
+/// One level of `top-nested`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TopNestedLevel {
+    /// How many values to keep at this level; all when absent.
+    pub n: Option<Expr>,
+    /// `of Expr` (optionally named).
+    pub of: NamedExpr,
+    /// `with others = Expr`: not run, kept so the engine can say so.
+    pub others: Option<Expr>,
+    /// `by [Name =] Aggregate`.
+    pub by: NamedExpr,
+    pub order: Option<SortOrder>,
+    pub span: Span,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ParseKind {
     Simple,
@@ -544,6 +559,8 @@ pub enum OpKind {
         plugin: Ident,
         args: Vec<Expr>,
     },
+    /// `top-nested [N] of Expr by [Name =] Aggregate [asc|desc], ...`: one level per item.
+    TopNested(Vec<TopNestedLevel>),
     /// `sample N`
     Sample(Expr),
     /// `render chart ...`: a display hint; the table passes through.

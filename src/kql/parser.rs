@@ -35,7 +35,6 @@ const UNSUPPORTED_OPS: &[&str] = &[
     "mv-apply",
     "mvapply",
     "make-series",
-    "top-nested",
     "partition",
     "scan",
     "fork",
@@ -1694,6 +1693,7 @@ impl<'a> Parser<'a> {
             "take" | "limit" => self.op_take()?,
             "sort" | "order" => self.op_sort(&name)?,
             "top" => self.op_top()?,
+            "top-nested" => self.op_top_nested()?,
             "join" => self.join_like(false)?,
             "lookup" => self.join_like(true)?,
             "union" => OpKind::Union(self.union_spec(start)?),
@@ -1840,6 +1840,76 @@ impl<'a> Parser<'a> {
             n,
             by: self.sort_keys()?,
         })
+    }
+
+    /// `top-nested [N] of Expr [with others = Expr] by [Name =] Aggregate [asc|desc] [, ...]`
+    fn op_top_nested(&mut self) -> PResult<OpKind> {
+        let mut levels = Vec::new();
+        loop {
+            let start = self.start();
+            let n = if self.is_word("of") {
+                None
+            } else {
+                Some(self.unnamed()?)
+            };
+            if self.eat_word("of").is_none() {
+                return Err(self
+                    .expected("`of`")
+                    .with_help("write `top-nested 3 of Column by count()`"));
+            }
+            let of = self.named_expr()?;
+            let others = if self.eat_word("with").is_some() {
+                if self.eat_word("others").is_none() {
+                    return Err(self.expected("`others`"));
+                }
+                if self.eat(&K::Assign).is_none() {
+                    return Err(self.expected("`=`"));
+                }
+                Some(self.unnamed()?)
+            } else {
+                None
+            };
+            if self.eat_word("by").is_none() {
+                return Err(self
+                    .expected("`by` and an aggregate")
+                    .with_help("write `top-nested 3 of Column by count()`"));
+            }
+            let by = self.named_expr()?;
+            let order = if self.eat_word("asc").is_some() {
+                Some(SortOrder::Asc)
+            } else if self.eat_word("desc").is_some() {
+                Some(SortOrder::Desc)
+            } else {
+                None
+            };
+            levels.push(TopNestedLevel {
+                n,
+                of,
+                others,
+                by,
+                order,
+                span: self.span_from(start),
+            });
+            if self.eat(&K::Comma).is_none() {
+                break;
+            }
+            // the docs repeat the keyword for each level: `..., top-nested 2 of x by ...`
+            if self.is_word("top")
+                && self.nth_is(1, &K::Minus)
+                && !self.nth(1).space_before
+                && self.nth_is(2, &K::Ident)
+                && !self.nth(2).space_before
+            {
+                let (name, span) = self.op_name()?;
+                if name != "top-nested" {
+                    return Err(Diagnostic::syntax(
+                        format!("expected the next top-nested level, found `{name}`"),
+                        span,
+                    ));
+                }
+            }
+        }
+        Ok(OpKind::TopNested(levels))
     }
 
     fn op_serialize(&mut self) -> PResult<OpKind> {

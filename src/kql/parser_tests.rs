@@ -171,6 +171,22 @@ fn sx(e: &Expr) -> String {
 fn op_sx(op: &Operator) -> String {
     match &op.kind {
         OpKind::Where(e) => format!("where {}", sx(e)),
+        OpKind::TopNested(levels) => {
+            let l: Vec<String> = levels
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{}of {} by {}",
+                        l.n.as_ref()
+                            .map(|n| format!("{} ", sx(n)))
+                            .unwrap_or_default(),
+                        sx(&l.of.expr),
+                        sx(&l.by.expr)
+                    )
+                })
+                .collect();
+            format!("top-nested {}", l.join(", "))
+        }
         OpKind::Project(v) => format!("project {}", nameds(v)),
         OpKind::ProjectAway(v) => format!("project-away {}", idents(v)),
         OpKind::ProjectKeep(v) => format!("project-keep {}", idents(v)),
@@ -960,9 +976,10 @@ fn unsupported_operators_are_parsed_to_their_end() {
         q("T | make-series c = count() on t step 1d by k"),
         "T | unsupported:make-series"
     );
+    // top-nested is parsed into levels now (both spellings of the next level)
     assert_eq!(
-        q("T | top-nested 3 of a by count()"),
-        "T | unsupported:top-nested"
+        q("T | top-nested 3 of a by count(), top-nested of b by c = max(x) asc"),
+        "T | top-nested long:3 of a by count(), of b by max(x)"
     );
     assert_eq!(
         q("T | partition by k { take 1 } | count"),
