@@ -21,6 +21,8 @@ pub struct JsonData {
     pub positions: Vec<usize>,
     /// Whether `positions` are lines (JSON lines) or record numbers.
     pub positions_are_lines: bool,
+    /// Which export shape the file has, for `huntbench data inspect`.
+    pub shape: &'static str,
 }
 
 pub enum JsonRow {
@@ -43,6 +45,13 @@ fn invalid(path: &Path, message: impl Into<String>) -> DataError {
         path: path.display().to_string(),
         message: message.into(),
     }
+}
+
+fn is_streaming(v: &Value) -> bool {
+    v.get("category")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.starts_with("AdvancedHunting-"))
+        && v.get("properties").is_some_and(Value::is_object)
 }
 
 /// Unwraps a streaming record (`{category: "AdvancedHunting-…", properties: {...}}`).
@@ -125,6 +134,7 @@ fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
         rows: Vec::new(),
         positions: Vec::new(),
         positions_are_lines: true,
+        shape: "JSON lines",
     };
     let mut seen = std::collections::HashSet::new();
     for (i, line) in text.lines().enumerate() {
@@ -137,6 +147,9 @@ fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
             line: i + 1,
             message: format!("invalid JSON line: {e}"),
         })?;
+        if is_streaming(&v) {
+            data.shape = "Defender streaming records (JSON lines)";
+        }
         match unwrap_record(v) {
             Value::Object(m) => {
                 for k in m.keys() {
@@ -163,6 +176,7 @@ fn from_records(
     path: &Path,
     records: Vec<Value>,
     declared: Vec<(String, Option<ScalarType>)>,
+    shape: &'static str,
 ) -> Result<JsonData, DataError> {
     let mut data = JsonData {
         columns: declared.iter().map(|(n, _)| n.clone()).collect(),
@@ -173,6 +187,7 @@ fn from_records(
         rows: Vec::with_capacity(records.len()),
         positions: Vec::with_capacity(records.len()),
         positions_are_lines: false,
+        shape,
     };
     let mut seen: std::collections::HashSet<String> = data.columns.iter().cloned().collect();
     for (i, r) in records.into_iter().enumerate() {
@@ -199,7 +214,14 @@ fn from_records(
 
 fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
     match v {
-        Value::Array(records) => from_records(path, records, Vec::new()),
+        Value::Array(records) => {
+            let shape = if records.first().is_some_and(is_streaming) {
+                "Defender streaming records (array)"
+            } else {
+                "array of objects"
+            };
+            from_records(path, records, Vec::new(), shape)
+        }
         Value::Object(mut m) => {
             // Advanced Hunting API / Graph: {Schema:[{Name,Type}], Results:[{...}]}.
             let results_key = ["Results", "results"]
@@ -214,7 +236,12 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                     Some(Value::Array(a)) => a,
                     _ => Vec::new(),
                 };
-                return from_records(path, records, declared);
+                let shape = if rk == "Results" {
+                    "Advanced Hunting API {Schema, Results}"
+                } else {
+                    "Graph runHuntingQuery {schema, results}"
+                };
+                return from_records(path, records, declared, shape);
             }
             // Log Analytics {tables:[{columns:[{name,type}], rows:[[...]]}]}; ADX v1 {Tables:[{Columns, Rows}]}.
             let tables_key = ["tables", "Tables"]
@@ -250,6 +277,11 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                     rows: Vec::with_capacity(rows.len()),
                     positions: Vec::with_capacity(rows.len()),
                     positions_are_lines: false,
+                    shape: if tk == "tables" {
+                        "Log Analytics API {tables}"
+                    } else {
+                        "ADX v1 {Tables}"
+                    },
                 };
                 for (i, r) in rows.into_iter().enumerate() {
                     match r {
@@ -274,7 +306,7 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                 return Ok(data);
             }
             // A single record.
-            from_records(path, vec![Value::Object(m)], Vec::new())
+            from_records(path, vec![Value::Object(m)], Vec::new(), "single object")
         }
         _ => Err(invalid(
             path,

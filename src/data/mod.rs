@@ -15,7 +15,7 @@ pub mod schema;
 pub mod time;
 pub mod types;
 
-pub use catalog::{Catalog, TableInfo};
+pub use catalog::{Catalog, FileInfo, LoadOptions, TableInfo};
 pub use error::{DataError, DataWarning};
 pub use schema::{defender_schema, defender_table_names};
 
