@@ -366,3 +366,65 @@ fn files_summarise_shape_rows_types_and_time_range() {
     assert_eq!(files[0].shape, "Advanced Hunting API {Schema, Results}");
     assert_eq!(files[0].rows, 3);
 }
+
+#[test]
+fn data_inspect_reports_each_file() {
+    use assert_cmd::Command;
+    let out = Command::cargo_bin("huntbench")
+        .unwrap()
+        .args(["data", "inspect", "--tz", "+09:00"])
+        .arg(fixture("portal_gb_local"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "DeviceProcessEvents.csv",
+        "format:   csv (CSV)",
+        "table:    DeviceProcessEvents",
+        "rows:     3",
+        // 13/03/2024, 3:40:13.988 pm at +09:00 .. 13/05/2024, 1:41:25.123 am at +09:00.
+        "time:     2024-03-13T06:40:13.9880000Z .. 2024-05-12T16:41:25.1230000Z",
+        "zone-less datetimes in +09:00, numeric dates dmy",
+        "ReportId",
+        "warnings: none",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    // Ambiguous dates without --date-order: the warning is shown for the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(
+        tmp.path(),
+        "DeviceInfo.csv",
+        "Timestamp,DeviceId\n05/12/2024 18:41:25,a\n",
+    );
+    let out = Command::cargo_bin("huntbench")
+        .unwrap()
+        .args(["data", "inspect"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("warnings: 1"), "{text}");
+    assert!(text.contains("--date-order"), "{text}");
+    // --strict: an unreadable value fails with file:line; a bad option is a usage error.
+    write(tmp.path(), "DeviceInfo.csv", "Timestamp,DeviceId\nsoon,a\n");
+    let out = Command::cargo_bin("huntbench")
+        .unwrap()
+        .args(["data", "inspect", "--strict"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("DeviceInfo.csv:2: column Timestamp"),
+        "{out:?}"
+    );
+    let out = Command::cargo_bin("huntbench")
+        .unwrap()
+        .args(["data", "inspect", "--tz", "Mars/Olympus"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
