@@ -428,3 +428,27 @@ fn data_inspect_reports_each_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn one_streaming_blob_with_several_tables() {
+    // A Storage blob `PT1H.json` of streaming records from two tables, interleaved: each table is its own,
+    // named by the records' `category`, not by the file.
+    let cat = Catalog::open(fixture("streaming_mixed")).unwrap();
+    assert!(cat.warnings().is_empty(), "{:?}", cat.warnings());
+    assert_eq!(
+        cat.table_names(),
+        vec!["DeviceFileCertificateInfo", "DeviceProcessEvents"]
+    );
+    assert_eq!(cat.row_count("DeviceFileCertificateInfo"), Some(2));
+    assert_eq!(cat.row_count("DeviceProcessEvents"), Some(3));
+    let expected = clean();
+    assert_same("streaming_mixed", &LoadOptions::default(), &expected);
+    let df = cat
+        .scan("DeviceFileCertificateInfo")
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(longs(&df, "ReportId"), vec![Some(45720), Some(45721)]);
+    // 2026-07-18T17:00:30.754549Z (Python datetime).
+    assert_eq!(longs(&df, "Timestamp")[0], Some(17_843_940_307_545_490));
+}

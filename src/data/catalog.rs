@@ -99,6 +99,8 @@ struct Part {
     time: TimeOptions,
     /// The export shape, for `huntbench data inspect`.
     shape: &'static str,
+    /// Streaming records: the table whose records this part keeps (a file may hold several tables).
+    category: Option<String>,
 }
 
 impl Part {
@@ -507,6 +509,7 @@ fn read_csv_part(
             order,
         },
         shape: "CSV",
+        category: None,
     })
 }
 
@@ -692,6 +695,7 @@ fn read_parquet_part(
             order: opts.date_order,
         },
         shape: "Parquet",
+        category: None,
     })
 }
 
@@ -700,9 +704,10 @@ fn read_json_part(
     format: Format,
     def: Option<&TableDef>,
     opts: &LoadOptions,
+    category: Option<&str>,
     warnings: &mut Vec<DataWarning>,
 ) -> Result<Part, DataError> {
-    let data = jsonfile::read_json(path, format == Format::JsonLines)?;
+    let data = jsonfile::read_json_table(path, format == Format::JsonLines, category)?;
     let validate = opts.validation_time();
     let mut evidence = DateOrderEvidence::default();
     let mut columns = Vec::with_capacity(data.columns.len());
@@ -787,6 +792,7 @@ fn read_json_part(
             order,
         },
         shape: data.shape,
+        category: category.map(str::to_string),
     })
 }
 
@@ -794,6 +800,7 @@ fn read_json_part(
 struct JsonScan {
     path: PathBuf,
     format: Format,
+    category: Option<String>,
     /// Output columns: (name, type, source column name in the file, how to read its datetimes).
     output: Vec<(String, ScalarType, Option<String>, TimeOptions)>,
     schema: SchemaRef,
@@ -848,8 +855,12 @@ impl AnonymousScan for JsonScan {
     }
 
     fn scan(&self, scan_opts: AnonymousScanArgs) -> PolarsResult<DataFrame> {
-        let data = jsonfile::read_json(&self.path, self.format == Format::JsonLines)
-            .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
+        let data = jsonfile::read_json_table(
+            &self.path,
+            self.format == Format::JsonLines,
+            self.category.as_deref(),
+        )
+        .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
         let df = self.build(&data, scan_opts.with_columns.as_deref())?;
         Ok(match scan_opts.n_rows {
             Some(n) => df.head(Some(n)),
@@ -1009,6 +1020,7 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
             let scan = JsonScan {
                 path: part.path.clone(),
                 format: part.format,
+                category: part.category.clone(),
                 output,
                 schema: schema.clone(),
             };
@@ -1072,8 +1084,28 @@ impl Catalog {
         };
         let mut warnings = Vec::new();
         // Table name -> (the file or folder that gave it, its part files).
-        let mut found: BTreeMap<String, (PathBuf, Vec<(PathBuf, Format)>)> = BTreeMap::new();
+        let mut found: BTreeMap<String, (PathBuf, Vec<(PathBuf, Format, Option<String>)>)> =
+            BTreeMap::new();
         for (path, format) in entries {
+            // Defender streaming records name their tables (`AdvancedHunting-<Table>`), and one file
+            // (`PT1H.json`) may hold several: each becomes a table of its own.
+            if let Some(f @ (Format::Json | Format::JsonLines)) = format {
+                let categories = jsonfile::read_json(&path, f == Format::JsonLines)?.categories;
+                if !categories.is_empty() {
+                    for table in categories {
+                        if let Some((first, _)) = found.get(&table) {
+                            return Err(DataError::DuplicateTable {
+                                table,
+                                first: display(first),
+                                second: display(&path),
+                            });
+                        }
+                        let parts = vec![(path.clone(), f, Some(table.clone()))];
+                        found.insert(table, (path.clone(), parts));
+                    }
+                    continue;
+                }
+            }
             let stem = match format {
                 Some(_) => path.file_stem(),
                 None => path.file_name(),
@@ -1081,12 +1113,12 @@ impl Catalog {
             let Some(stem) = stem.map(|s| s.to_string_lossy().into_owned()) else {
                 continue;
             };
-            let parts: Vec<(PathBuf, Format)> = match format {
-                Some(f) => vec![(path.clone(), f)],
+            let parts: Vec<(PathBuf, Format, Option<String>)> = match format {
+                Some(f) => vec![(path.clone(), f, None)],
                 None => {
-                    let inner: Vec<(PathBuf, Format)> = data_files(&path)?
+                    let inner: Vec<(PathBuf, Format, Option<String>)> = data_files(&path)?
                         .into_iter()
-                        .filter_map(|(p, f)| f.map(|f| (p, f)))
+                        .filter_map(|(p, f)| f.map(|f| (p, f, None)))
                         .collect();
                     if inner.is_empty() {
                         continue;
@@ -1125,13 +1157,18 @@ impl Catalog {
         for (name, (_, files)) in found {
             let def = schema::defender_table(&name);
             let mut parts = Vec::with_capacity(files.len());
-            for (path, format) in files {
+            for (path, format, category) in files {
                 let part = match format {
                     Format::Csv => read_csv_part(&path, def, opts, &mut warnings)?,
                     Format::Parquet => read_parquet_part(&path, def, opts, &mut warnings)?,
-                    Format::Json | Format::JsonLines => {
-                        read_json_part(&path, format, def, opts, &mut warnings)?
-                    }
+                    Format::Json | Format::JsonLines => read_json_part(
+                        &path,
+                        format,
+                        def,
+                        opts,
+                        category.as_deref(),
+                        &mut warnings,
+                    )?,
                 };
                 parts.push(part);
             }

@@ -23,6 +23,32 @@ pub struct JsonData {
     pub positions_are_lines: bool,
     /// Which export shape the file has, for `huntbench data inspect`.
     pub shape: &'static str,
+    /// The tables of streaming records (`AdvancedHunting-<Table>`), in order of first appearance — of the
+    /// whole file, even when only one table's rows were kept.
+    pub categories: Vec<String>,
+}
+
+/// The table a streaming record belongs to.
+fn record_table(v: &Value) -> Option<&str> {
+    if !is_streaming(v) {
+        return None;
+    }
+    v.get("category")?
+        .as_str()?
+        .strip_prefix("AdvancedHunting-")
+}
+
+fn note_category(categories: &mut Vec<String>, v: &Value) {
+    if let Some(t) = record_table(v)
+        && !categories.iter().any(|c| c == t)
+    {
+        categories.push(t.to_string());
+    }
+}
+
+/// Whether a record is kept when only `table`'s rows are wanted.
+fn keep(v: &Value, table: Option<&str>) -> bool {
+    table.is_none_or(|t| record_table(v) == Some(t))
 }
 
 pub enum JsonRow {
@@ -94,6 +120,16 @@ fn declared_columns(
 
 /// Reads a JSON export.
 pub fn read_json(path: &Path, json_lines: bool) -> Result<JsonData, DataError> {
+    read_json_table(path, json_lines, None)
+}
+
+/// Reads a JSON export, keeping only the streaming records of `table` when it is given (a streaming file
+/// may hold several tables).
+pub fn read_json_table(
+    path: &Path,
+    json_lines: bool,
+    table: Option<&str>,
+) -> Result<JsonData, DataError> {
     let bytes = std::fs::read(path).map_err(|e| DataError::Io {
         path: path.display().to_string(),
         source: e,
@@ -108,7 +144,7 @@ pub fn read_json(path: &Path, json_lines: bool) -> Result<JsonData, DataError> {
     }
     if !json_lines {
         match serde_json::from_str::<Value>(text) {
-            Ok(v) => return from_document(path, v),
+            Ok(v) => return from_document(path, v, table),
             Err(e) => {
                 // A `.json` file may hold JSON lines; if its first line is a complete object, read it so.
                 let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -124,10 +160,10 @@ pub fn read_json(path: &Path, json_lines: bool) -> Result<JsonData, DataError> {
             }
         }
     }
-    from_lines(path, text)
+    from_lines(path, text, table)
 }
 
-fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
+fn from_lines(path: &Path, text: &str, table: Option<&str>) -> Result<JsonData, DataError> {
     let mut data = JsonData {
         columns: Vec::new(),
         declared: Vec::new(),
@@ -135,6 +171,7 @@ fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
         positions: Vec::new(),
         positions_are_lines: true,
         shape: "JSON lines",
+        categories: Vec::new(),
     };
     let mut seen = std::collections::HashSet::new();
     for (i, line) in text.lines().enumerate() {
@@ -149,6 +186,10 @@ fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
         })?;
         if is_streaming(&v) {
             data.shape = "Defender streaming records (JSON lines)";
+        }
+        note_category(&mut data.categories, &v);
+        if !keep(&v, table) {
+            continue;
         }
         match unwrap_record(v) {
             Value::Object(m) => {
@@ -177,6 +218,7 @@ fn from_records(
     records: Vec<Value>,
     declared: Vec<(String, Option<ScalarType>)>,
     shape: &'static str,
+    table: Option<&str>,
 ) -> Result<JsonData, DataError> {
     let mut data = JsonData {
         columns: declared.iter().map(|(n, _)| n.clone()).collect(),
@@ -188,9 +230,14 @@ fn from_records(
         positions: Vec::with_capacity(records.len()),
         positions_are_lines: false,
         shape,
+        categories: Vec::new(),
     };
     let mut seen: std::collections::HashSet<String> = data.columns.iter().cloned().collect();
     for (i, r) in records.into_iter().enumerate() {
+        note_category(&mut data.categories, &r);
+        if !keep(&r, table) {
+            continue;
+        }
         match unwrap_record(r) {
             Value::Object(m) => {
                 for k in m.keys() {
@@ -212,7 +259,7 @@ fn from_records(
     Ok(data)
 }
 
-fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
+fn from_document(path: &Path, v: Value, table: Option<&str>) -> Result<JsonData, DataError> {
     match v {
         Value::Array(records) => {
             let shape = if records.first().is_some_and(is_streaming) {
@@ -220,7 +267,7 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
             } else {
                 "array of objects"
             };
-            from_records(path, records, Vec::new(), shape)
+            from_records(path, records, Vec::new(), shape, table)
         }
         Value::Object(mut m) => {
             // Advanced Hunting API / Graph: {Schema:[{Name,Type}], Results:[{...}]}.
@@ -241,7 +288,7 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                 } else {
                     "Graph runHuntingQuery {schema, results}"
                 };
-                return from_records(path, records, declared, shape);
+                return from_records(path, records, declared, shape, table);
             }
             // Log Analytics {tables:[{columns:[{name,type}], rows:[[...]]}]}; ADX v1 {Tables:[{Columns, Rows}]}.
             let tables_key = ["tables", "Tables"]
@@ -282,6 +329,7 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                     } else {
                         "ADX v1 {Tables}"
                     },
+                    categories: Vec::new(),
                 };
                 for (i, r) in rows.into_iter().enumerate() {
                     match r {
@@ -306,7 +354,13 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                 return Ok(data);
             }
             // A single record.
-            from_records(path, vec![Value::Object(m)], Vec::new(), "single object")
+            from_records(
+                path,
+                vec![Value::Object(m)],
+                Vec::new(),
+                "single object",
+                table,
+            )
         }
         _ => Err(invalid(
             path,
