@@ -1034,6 +1034,9 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
     }
 }
 
+/// A file of a table: its path, format, and for streaming records the table whose records it keeps.
+type PartFile = (PathBuf, Format, Option<String>);
+
 /// Data files in a folder, sorted by name; hidden files and `manifest.json` are not tables.
 fn data_files(dir: &Path) -> Result<Vec<(PathBuf, Option<Format>)>, DataError> {
     let entries = std::fs::read_dir(dir).map_err(|e| DataError::Io {
@@ -1084,8 +1087,7 @@ impl Catalog {
         };
         let mut warnings = Vec::new();
         // Table name -> (the file or folder that gave it, its part files).
-        let mut found: BTreeMap<String, (PathBuf, Vec<(PathBuf, Format, Option<String>)>)> =
-            BTreeMap::new();
+        let mut found: BTreeMap<String, (PathBuf, Vec<PartFile>)> = BTreeMap::new();
         for (path, format) in entries {
             // Defender streaming records name their tables (`AdvancedHunting-<Table>`), and one file
             // (`PT1H.json`) may hold several: each becomes a table of its own.
@@ -1113,10 +1115,10 @@ impl Catalog {
             let Some(stem) = stem.map(|s| s.to_string_lossy().into_owned()) else {
                 continue;
             };
-            let parts: Vec<(PathBuf, Format, Option<String>)> = match format {
+            let parts: Vec<PartFile> = match format {
                 Some(f) => vec![(path.clone(), f, None)],
                 None => {
-                    let inner: Vec<(PathBuf, Format, Option<String>)> = data_files(&path)?
+                    let inner: Vec<PartFile> = data_files(&path)?
                         .into_iter()
                         .filter_map(|(p, f)| f.map(|f| (p, f, None)))
                         .collect();
