@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod convert;
 pub mod csvfile;
 pub mod error;
+pub mod export_write;
 pub mod jsonfile;
 pub mod sample;
 pub mod schema;
