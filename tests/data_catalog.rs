@@ -462,7 +462,7 @@ fn bad_timestamps_are_counted_in_warnings() {
          2024-06-01T00:00:00Z,a,x,1\n\
          yesterday,b,y,2\n\
          2024-06-01T00:00:00Z,c,z,3\n\
-         13/03/2024 3:40 pm,d,w,four\n",
+         13/13/2024 3:40 pm,d,w,four\n",
     );
     let cat = Catalog::open(tmp.path()).unwrap();
     assert_eq!(cat.row_count("DeviceInfo"), Some(4));

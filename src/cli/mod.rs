@@ -1,6 +1,7 @@
-//! The command line: `huntbench query | check | run | rules | sample`.
+//! The command line: `huntbench query | check | run | rules | sample | data`.
 
 pub mod check;
+pub mod data_cmd;
 pub mod output;
 pub mod query;
 pub mod rules_cmd;
@@ -37,6 +38,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Generate realistic Defender sample tables with planted detections.
     Sample(sample::SampleArgs),
+    /// Inspect exported tables: how each file loads (format, table, rows, types, time range, warnings).
+    Data(data_cmd::DataArgs),
     /// Open the interactive workbench (the default on a terminal).
     Tui(crate::tui::TuiArgs),
 }
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
                 EXIT_FAILED
             }
         },
+        Some(Command::Data(a)) => data_cmd::run(&a),
         Some(Command::Tui(a)) => crate::tui::run(&a),
         // No command on a terminal: the workbench over the bundled rules and sample data.
         None if interactive() => crate::tui::run(&crate::tui::TuiArgs::default()),

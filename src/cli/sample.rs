@@ -38,6 +38,9 @@ pub struct GenerateArgs {
     /// "Now" of the data set (ISO-8601 UTC); rules are meant to run with now() pinned to it.
     #[arg(long, default_value = sample::DEFAULT_REFERENCE_TIME)]
     pub reference_time: String,
+    /// The export shape to write the tables in.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: crate::data::export_write::ExportFormat,
 }
 
 pub fn run(args: &SampleArgs) -> Result<(), String> {
@@ -61,7 +64,12 @@ fn generate(g: &GenerateArgs) -> Result<(), String> {
         reference_time,
     };
     let data = sample::generate(&params)?;
-    let written = sample::write_to_dir(&data, &g.out)?;
+    let mut written = sample::write_to_dir(&data, &g.out)?;
+    let converted = crate::data::export_write::convert_dir(&g.out, g.format)?;
+    if !converted.is_empty() {
+        written.retain(|(p, _)| p.extension().is_none_or(|e| e != "csv"));
+        written.extend(converted);
+    }
     let m = &data.manifest;
     println!(
         "sample data: {} devices, {} days up to {}, seed {}",

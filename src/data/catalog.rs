@@ -21,7 +21,9 @@ use crate::data::csvfile::{self, ColumnCheck};
 use crate::data::error::{DataError, DataWarning};
 use crate::data::jsonfile::{self, JsonData};
 use crate::data::schema::{self, TableDef};
-use crate::data::time::TICKS_PER_DAY;
+use crate::data::time::{
+    DateOrder, DateOrderEvidence, TICKS_PER_DAY, TimeOptions, format_offset, parse_tz,
+};
 use crate::data::types::polars_dtype;
 use crate::data::{TableProvider, TableSchema};
 use crate::kql::ScalarType;
@@ -76,6 +78,8 @@ enum Source {
 struct FileColumn {
     /// The column name after normalisation (`"Timestamp [UTC]"` → `Timestamp`).
     name: String,
+    /// The zone a header suffix gives the column's zone-less values (`[UTC]` is 0), in minutes east of UTC.
+    zone: Option<i32>,
     /// The name as the file has it.
     raw: String,
     /// The type the file's values suggest (inferred, declared, or the Parquet type's).
@@ -91,9 +95,22 @@ struct Part {
     columns: Vec<FileColumn>,
     /// CSV only: whether polars' reader reads it as RFC 4180 does (else our own reader reads it).
     polars_csv: bool,
+    /// How zone-less and locale datetimes of this file are read (order decided from the file).
+    time: TimeOptions,
+    /// The export shape, for `huntbench data inspect`.
+    shape: &'static str,
+    /// Streaming records: the table whose records this part keeps (a file may hold several tables).
+    category: Option<String>,
 }
 
 impl Part {
+    fn time_for(&self, c: &FileColumn) -> TimeOptions {
+        TimeOptions {
+            offset_minutes: c.zone.unwrap_or(self.time.offset_minutes),
+            order: self.time.order,
+        }
+    }
+
     /// The file column that feeds output column `name` (directly, or through the time alias).
     fn source_for(&self, name: &str) -> Option<&FileColumn> {
         self.columns.iter().find(|c| c.name == name).or_else(|| {
@@ -127,6 +144,39 @@ pub struct TableInfo {
     pub files: Vec<PathBuf>,
 }
 
+/// A summary of one file, for `huntbench data inspect`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileInfo {
+    pub path: PathBuf,
+    /// `csv`, `json`, `jsonl`, `parquet`.
+    pub format: &'static str,
+    /// The export shape (`Advanced Hunting API {Schema, Results}`, `Log Analytics API {tables}` ...).
+    pub shape: &'static str,
+    pub table: String,
+    pub known: bool,
+    pub rows: usize,
+    /// The file's columns (names without zone suffixes) and the types they are read as.
+    pub columns: Vec<(String, ScalarType)>,
+    /// The earliest and latest `Timestamp` (else `TimeGenerated`), in ticks.
+    pub time_range: Option<(i64, i64)>,
+    /// The zone of zone-less datetimes (`UTC`, `+02:00`).
+    pub zone: String,
+    /// The day/month order numeric dates were read in, when the file has any.
+    pub date_order: Option<DateOrder>,
+    pub warnings: Vec<DataWarning>,
+}
+
+/// The earliest and latest value of a datetime column of one part.
+fn time_range(part: &Part, schema: &TableSchema, column: &str) -> Option<(i64, i64)> {
+    let df = scan_part(part, schema)
+        .ok()?
+        .select([col(column).min().alias("lo"), col(column).max().alias("hi")])
+        .collect()
+        .ok()?;
+    let get = |n: &str| -> Option<i64> { df.column(n).ok()?.i64().ok()?.get(0) };
+    Some((get("lo")?, get("hi")?))
+}
+
 /// Tables read from export files (or, for `huntbench check`, the schema alone).
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
@@ -139,10 +189,74 @@ fn display(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// How to read export files: the zone of datetimes written without one, the day/month order of numeric
+/// locale dates, and whether an unreadable value is an error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// `--tz`: minutes east of UTC of zone-less datetimes (portal exports in local time); `None` is UTC.
+    pub tz: Option<i32>,
+    /// `--date-order`: `None` decides from each file's values (month first when they do not say).
+    pub date_order: Option<DateOrder>,
+    /// `--strict`: a value that cannot be read as its column's type is an error (file:line), not a warning.
+    pub strict: bool,
+}
+
+impl LoadOptions {
+    /// Options from the command-line spellings (`--tz`, `--date-order`, `--strict`).
+    pub fn from_args(
+        tz: Option<&str>,
+        date_order: Option<&str>,
+        strict: bool,
+    ) -> Result<LoadOptions, String> {
+        Ok(LoadOptions {
+            tz: tz
+                .map(|z| parse_tz(z).map_err(|e| format!("--tz: {e}")))
+                .transpose()?,
+            date_order: date_order
+                .map(|o| DateOrder::parse(o).map_err(|e| format!("--date-order: {e}")))
+                .transpose()?,
+            strict,
+        })
+    }
+
+    fn validation_time(&self) -> TimeOptions {
+        TimeOptions {
+            offset_minutes: self.tz.unwrap_or(0),
+            order: self.date_order,
+        }
+    }
+}
+
+/// A header suffix's zone: `[UTC]` → `Some(Some(0))`, `[Local Time]` → `Some(None)` (the `--tz` zone),
+/// `[+02:00]` → `Some(Some(120))`; no suffix → `None`.
+fn header_zone(raw: &str) -> Option<(String, Option<i32>)> {
+    let t = raw.trim();
+    let open = t.rfind(" [")?;
+    let inner = t[open + 2..].strip_suffix(']')?;
+    let zone = if inner.eq_ignore_ascii_case("Local Time") || inner.eq_ignore_ascii_case("Local") {
+        None
+    } else {
+        Some(parse_tz(inner).ok()?)
+    };
+    Some((t[..open].trim_end().to_string(), zone))
+}
+
 /// Strips an export's time-zone suffix from a header name (`"Timestamp [UTC]"` → `Timestamp`).
 fn normalise_header(raw: &str) -> String {
-    let t = raw.trim();
-    t.strip_suffix(" [UTC]").unwrap_or(t).to_string()
+    match header_zone(raw) {
+        Some((name, _)) => name,
+        None => raw.trim().to_string(),
+    }
+}
+
+/// The zone a header suffix gives, if any (see [`header_zone`]).
+fn suffix_zone(raw: &str) -> Option<i32> {
+    header_zone(raw).and_then(|(_, z)| z)
+}
+
+/// Whether a header carries the `[Local Time]` suffix.
+fn is_local_time(raw: &str) -> bool {
+    matches!(header_zone(raw), Some((_, None)))
 }
 
 /// The output schema of a table: for documented tables, the documented columns then the extra ones; else the
@@ -234,12 +348,87 @@ fn bad_value_warning(
     }
 }
 
+fn strict_error(
+    path: &Path,
+    column: &str,
+    ty: ScalarType,
+    samples: &[(usize, String)],
+    lines: bool,
+) -> DataError {
+    let (pos, value) = samples.first().cloned().unwrap_or((0, String::new()));
+    let message = format!("column {column}: {value:?} cannot be read as {ty} (--strict)");
+    if lines {
+        DataError::Malformed {
+            path: display(path),
+            line: pos,
+            message,
+        }
+    } else {
+        DataError::Invalid {
+            path: display(path),
+            message: format!("record {pos}: {message}"),
+        }
+    }
+}
+
+/// Decides a file's day/month order from its values (or the option), with a warning when it cannot.
+fn decide_order(
+    path: &Path,
+    evidence: &DateOrderEvidence,
+    opts: &LoadOptions,
+    warnings: &mut Vec<DataWarning>,
+) -> Result<Option<DateOrder>, DataError> {
+    if let Some(o) = opts.date_order {
+        return Ok(Some(o));
+    }
+    if !evidence.any() {
+        return Ok(None);
+    }
+    if let Some(o) = evidence.proven() {
+        return Ok(Some(o));
+    }
+    if let (Some((dl, dv)), Some((ml, mv))) = (&evidence.day_first, &evidence.month_first) {
+        let message = format!(
+            "dates are written in both orders: line {dl}: {dv:?} is day first, line {ml}: {mv:?} is month first; read month first (pass --date-order dmy|mdy)"
+        );
+        if opts.strict {
+            return Err(DataError::Malformed {
+                path: display(path),
+                line: *ml.max(dl),
+                message,
+            });
+        }
+        warnings.push(DataWarning {
+            file: display(path),
+            line: Some(*dl.min(ml)),
+            column: None,
+            count: 1,
+            message,
+        });
+        return Ok(Some(DateOrder::Mdy));
+    }
+    let (line, sample) = evidence.ambiguous_sample.clone().unwrap_or_default();
+    warnings.push(DataWarning {
+        file: display(path),
+        line: Some(line),
+        column: None,
+        count: evidence.ambiguous,
+        message: format!(
+            "the day/month order of {} date{} (e.g. {sample:?}) is ambiguous; read month first (pass --date-order dmy|mdy)",
+            evidence.ambiguous,
+            if evidence.ambiguous == 1 { "" } else { "s" }
+        ),
+    });
+    Ok(Some(DateOrder::Mdy))
+}
+
 fn read_csv_part(
     path: &Path,
     def: Option<&TableDef>,
+    opts: &LoadOptions,
     warnings: &mut Vec<DataWarning>,
 ) -> Result<Part, DataError> {
-    let info = csvfile::scan_csv(path, |header| {
+    let info = csvfile::scan_csv(path, opts.validation_time(), |header| {
         header
             .iter()
             .map(|raw| {
@@ -274,6 +463,15 @@ fn read_csv_part(
         }
         let ty = documented_type(def, &name).or(info.inferred[i]);
         let bad = &info.bad[i];
+        if bad.count > 0 && opts.strict {
+            return Err(strict_error(
+                path,
+                &name,
+                ty.unwrap_or(ScalarType::String),
+                &bad.samples,
+                true,
+            ));
+        }
         if bad.count > 0 {
             warnings.push(bad_value_warning(
                 path,
@@ -286,18 +484,63 @@ fn read_csv_part(
         }
         columns.push(FileColumn {
             name,
+            zone: suffix_zone(raw),
             raw: raw.clone(),
             ty,
             source: Source::Text,
         });
     }
+    let mut evidence = DateOrderEvidence::default();
+    for (c, e) in columns.iter().zip(info.date_order) {
+        if c.ty == Some(ScalarType::DateTime) {
+            evidence.merge(e);
+        }
+    }
+    let order = decide_order(path, &evidence, opts, warnings)?;
+    local_time_warning(path, &columns, opts, warnings);
     Ok(Part {
         path: path.to_path_buf(),
         format: Format::Csv,
         rows: info.rows,
         columns,
         polars_csv: info.polars_compatible,
+        time: TimeOptions {
+            offset_minutes: opts.tz.unwrap_or(0),
+            order,
+        },
+        shape: "CSV",
+        category: None,
     })
+}
+
+/// Columns marked `[Local Time]` without `--tz`: read as UTC, and said so.
+fn local_time_warning(
+    path: &Path,
+    columns: &[FileColumn],
+    opts: &LoadOptions,
+    warnings: &mut Vec<DataWarning>,
+) {
+    if opts.tz.is_some() {
+        return;
+    }
+    let local: Vec<&str> = columns
+        .iter()
+        .filter(|c| is_local_time(&c.raw))
+        .map(|c| c.name.as_str())
+        .collect();
+    if !local.is_empty() {
+        warnings.push(DataWarning {
+            file: display(path),
+            line: Some(1),
+            column: None,
+            count: local.len(),
+            message: format!(
+                "{} {} in local time with no zone in the values; read as UTC (pass --tz, e.g. --tz +02:00)",
+                local.join(", "),
+                if local.len() == 1 { "is" } else { "are" }
+            ),
+        });
+    }
 }
 
 /// The KQL type that holds a Parquet column, for tables without a documented type.
@@ -375,6 +618,7 @@ fn polars_err(path: &Path, e: PolarsError) -> DataError {
 fn read_parquet_part(
     path: &Path,
     def: Option<&TableDef>,
+    opts: &LoadOptions,
     warnings: &mut Vec<DataWarning>,
 ) -> Result<Part, DataError> {
     let meta = std::fs::metadata(path).map_err(|e| DataError::Io {
@@ -433,6 +677,7 @@ fn read_parquet_part(
             },
         };
         columns.push(FileColumn {
+            zone: suffix_zone(raw),
             name,
             raw: raw.to_string(),
             ty,
@@ -445,6 +690,12 @@ fn read_parquet_part(
         rows,
         columns,
         polars_csv: false,
+        time: TimeOptions {
+            offset_minutes: opts.tz.unwrap_or(0),
+            order: opts.date_order,
+        },
+        shape: "Parquet",
+        category: None,
     })
 }
 
@@ -452,9 +703,13 @@ fn read_json_part(
     path: &Path,
     format: Format,
     def: Option<&TableDef>,
+    opts: &LoadOptions,
+    category: Option<&str>,
     warnings: &mut Vec<DataWarning>,
 ) -> Result<Part, DataError> {
-    let data = jsonfile::read_json(path, format == Format::JsonLines)?;
+    let data = jsonfile::read_json_table(path, format == Format::JsonLines, category)?;
+    let validate = opts.validation_time();
+    let mut evidence = DateOrderEvidence::default();
     let mut columns = Vec::with_capacity(data.columns.len());
     for (ci, raw) in data.columns.iter().enumerate() {
         let name = normalise_header(raw);
@@ -478,14 +733,32 @@ fn read_json_part(
             let mut count = 0;
             let mut samples = Vec::new();
             for (r, pos) in data.rows.iter().zip(&data.positions) {
+                if ty == ScalarType::DateTime
+                    && let Some(serde_json::Value::String(text)) = r.get(raw, idx)
+                {
+                    evidence.see(*pos, text);
+                }
+                let time = TimeOptions {
+                    offset_minutes: suffix_zone(raw).unwrap_or(validate.offset_minutes),
+                    ..validate
+                };
                 if let Some(v) = r.get(raw, idx)
-                    && convert::json_cell(ty, v).is_err()
+                    && convert::json_cell_with(ty, v, time).is_err()
                 {
                     count += 1;
                     if samples.len() < 3 {
                         samples.push((*pos, v.to_string()));
                     }
                 }
+            }
+            if count > 0 && opts.strict {
+                return Err(strict_error(
+                    path,
+                    &name,
+                    ty,
+                    &samples,
+                    data.positions_are_lines,
+                ));
             }
             if count > 0 {
                 warnings.push(bad_value_warning(
@@ -499,18 +772,27 @@ fn read_json_part(
             }
         }
         columns.push(FileColumn {
+            zone: suffix_zone(raw),
             name,
             raw: raw.clone(),
             ty,
             source: Source::Json,
         });
     }
+    let order = decide_order(path, &evidence, opts, warnings)?;
+    local_time_warning(path, &columns, opts, warnings);
     Ok(Part {
         path: path.to_path_buf(),
         format,
         rows: data.rows.len(),
         columns,
         polars_csv: false,
+        time: TimeOptions {
+            offset_minutes: opts.tz.unwrap_or(0),
+            order,
+        },
+        shape: data.shape,
+        category: category.map(str::to_string),
     })
 }
 
@@ -518,8 +800,9 @@ fn read_json_part(
 struct JsonScan {
     path: PathBuf,
     format: Format,
-    /// Output columns: (name, type, source column name in the file).
-    output: Vec<(String, ScalarType, Option<String>)>,
+    category: Option<String>,
+    /// Output columns: (name, type, source column name in the file, how to read its datetimes).
+    output: Vec<(String, ScalarType, Option<String>, TimeOptions)>,
     schema: SchemaRef,
 }
 
@@ -532,7 +815,7 @@ impl JsonScan {
             .map(|(i, c)| (c.as_str(), i))
             .collect();
         let mut cols = Vec::new();
-        for (name, ty, source) in &self.output {
+        for (name, ty, source, time) in &self.output {
             if let Some(w) = wanted
                 && !w.iter().any(|x| x.as_str() == name)
             {
@@ -546,7 +829,7 @@ impl JsonScan {
                             .as_deref()
                             .and_then(|s| r.get(s, index.get(s).copied()));
                         match v {
-                            Some(v) => convert::json_cell(*ty, v).unwrap_or(Cell::Null),
+                            Some(v) => convert::json_cell_with(*ty, v, *time).unwrap_or(Cell::Null),
                             None => convert::json_cell(*ty, &serde_json::Value::Null)
                                 .unwrap_or(Cell::Null),
                         }
@@ -572,8 +855,12 @@ impl AnonymousScan for JsonScan {
     }
 
     fn scan(&self, scan_opts: AnonymousScanArgs) -> PolarsResult<DataFrame> {
-        let data = jsonfile::read_json(&self.path, self.format == Format::JsonLines)
-            .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
+        let data = jsonfile::read_json_table(
+            &self.path,
+            self.format == Format::JsonLines,
+            self.category.as_deref(),
+        )
+        .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
         let df = self.build(&data, scan_opts.with_columns.as_deref())?;
         Ok(match scan_opts.n_rows {
             Some(n) => df.head(Some(n)),
@@ -585,8 +872,8 @@ impl AnonymousScan for JsonScan {
 /// A CSV part that polars' reader would misread, read by our own RFC 4180 reader when a query collects it.
 struct CsvScan {
     path: PathBuf,
-    /// Output columns: (name, type, position of the source column in the file).
-    output: Vec<(String, ScalarType, Option<usize>)>,
+    /// Output columns: (name, type, position of the source column in the file, how to read datetimes).
+    output: Vec<(String, ScalarType, Option<usize>, TimeOptions)>,
     rows: usize,
     schema: SchemaRef,
 }
@@ -605,29 +892,30 @@ impl AnonymousScan for CsvScan {
     }
 
     fn scan(&self, scan_opts: AnonymousScanArgs) -> PolarsResult<DataFrame> {
-        let wanted: Vec<&(String, ScalarType, Option<usize>)> = self
+        let wanted: Vec<&(String, ScalarType, Option<usize>, TimeOptions)> = self
             .output
             .iter()
-            .filter(|(n, _, _)| {
+            .filter(|(n, _, _, _)| {
                 scan_opts
                     .with_columns
                     .as_deref()
                     .is_none_or(|w| w.iter().any(|x| x.as_str() == n))
             })
             .collect();
-        let positions: Vec<usize> = wanted.iter().filter_map(|(_, _, p)| *p).collect();
+        let positions: Vec<usize> = wanted.iter().filter_map(|(_, _, p, _)| *p).collect();
         let texts = csvfile::read_text_columns(&self.path, &positions)
             .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
         let height = texts.first().map(Vec::len).unwrap_or(self.rows);
         let mut texts = texts.into_iter();
         let mut cols = Vec::with_capacity(wanted.len());
-        for (name, ty, pos) in wanted {
+        for (name, ty, pos, time) in wanted {
             let column = match pos {
                 Some(_) => {
                     let ca: StringChunked = texts.next().unwrap_or_default().into_iter().collect();
-                    convert::convert_text_column(
+                    convert::convert_text_column_with(
                         ca.with_name(name.as_str().into()).into_column(),
                         *ty,
+                        *time,
                     )?
                 }
                 None => convert::null_column(name, *ty, height),
@@ -656,10 +944,10 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
             let output = schema
                 .iter()
                 .map(|(name, ty)| {
-                    let pos = part
-                        .source_for(name)
-                        .and_then(|fc| part.columns.iter().position(|c| c.raw == fc.raw));
-                    (name.clone(), *ty, pos)
+                    let fc = part.source_for(name);
+                    let pos = fc.and_then(|fc| part.columns.iter().position(|c| c.raw == fc.raw));
+                    let time = fc.map(|fc| part.time_for(fc)).unwrap_or(part.time);
+                    (name.clone(), *ty, pos, time)
                 })
                 .collect();
             let schema = Arc::new(polars_schema(schema));
@@ -690,7 +978,7 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
             let exprs: Vec<Expr> = schema
                 .iter()
                 .map(|(name, ty)| match part.source_for(name) {
-                    Some(fc) => convert::text_expr(&fc.raw, name, *ty),
+                    Some(fc) => convert::text_expr_with(&fc.raw, name, *ty, part.time_for(fc)),
                     None => convert::null_expr(name, *ty),
                 })
                 .collect();
@@ -719,10 +1007,12 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
             let output = schema
                 .iter()
                 .map(|(name, ty)| {
+                    let fc = part.source_for(name);
                     (
                         name.clone(),
                         *ty,
-                        part.source_for(name).map(|c| c.raw.clone()),
+                        fc.map(|c| c.raw.clone()),
+                        fc.map(|c| part.time_for(c)).unwrap_or(part.time),
                     )
                 })
                 .collect();
@@ -730,6 +1020,7 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
             let scan = JsonScan {
                 path: part.path.clone(),
                 format: part.format,
+                category: part.category.clone(),
                 output,
                 schema: schema.clone(),
             };
@@ -742,6 +1033,9 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
         }
     }
 }
+
+/// A file of a table: its path, format, and for streaming records the table whose records it keeps.
+type PartFile = (PathBuf, Format, Option<String>);
 
 /// Data files in a folder, sorted by name; hidden files and `manifest.json` are not tables.
 fn data_files(dir: &Path) -> Result<Vec<(PathBuf, Option<Format>)>, DataError> {
@@ -771,19 +1065,49 @@ fn data_files(dir: &Path) -> Result<Vec<(PathBuf, Option<Format>)>, DataError> {
 }
 
 impl Catalog {
-    /// Opens a folder of exported tables.
+    /// Opens a folder of exported tables, reading datetimes as UTC and deciding each file's date order
+    /// from its values.
     pub fn open(dir: impl AsRef<Path>) -> Result<Catalog, DataError> {
+        Catalog::open_with(dir, &LoadOptions::default())
+    }
+
+    /// Opens a folder of exported tables, or one exported file (its name gives the table), with options.
+    pub fn open_with(dir: impl AsRef<Path>, opts: &LoadOptions) -> Result<Catalog, DataError> {
         let dir = dir.as_ref();
         if !dir.exists() {
             return Err(DataError::MissingFolder(display(dir)));
         }
-        if !dir.is_dir() {
-            return Err(DataError::NotAFolder(display(dir)));
-        }
+        let entries = if dir.is_dir() {
+            data_files(dir)?
+        } else {
+            match Format::from_path(dir) {
+                Some(f) => vec![(dir.to_path_buf(), Some(f))],
+                None => return Err(DataError::NotAFolder(display(dir))),
+            }
+        };
         let mut warnings = Vec::new();
         // Table name -> (the file or folder that gave it, its part files).
-        let mut found: BTreeMap<String, (PathBuf, Vec<(PathBuf, Format)>)> = BTreeMap::new();
-        for (path, format) in data_files(dir)? {
+        let mut found: BTreeMap<String, (PathBuf, Vec<PartFile>)> = BTreeMap::new();
+        for (path, format) in entries {
+            // Defender streaming records name their tables (`AdvancedHunting-<Table>`), and one file
+            // (`PT1H.json`) may hold several: each becomes a table of its own.
+            if let Some(f @ (Format::Json | Format::JsonLines)) = format {
+                let categories = jsonfile::read_json(&path, f == Format::JsonLines)?.categories;
+                if !categories.is_empty() {
+                    for table in categories {
+                        if let Some((first, _)) = found.get(&table) {
+                            return Err(DataError::DuplicateTable {
+                                table,
+                                first: display(first),
+                                second: display(&path),
+                            });
+                        }
+                        let parts = vec![(path.clone(), f, Some(table.clone()))];
+                        found.insert(table, (path.clone(), parts));
+                    }
+                    continue;
+                }
+            }
             let stem = match format {
                 Some(_) => path.file_stem(),
                 None => path.file_name(),
@@ -791,12 +1115,12 @@ impl Catalog {
             let Some(stem) = stem.map(|s| s.to_string_lossy().into_owned()) else {
                 continue;
             };
-            let parts: Vec<(PathBuf, Format)> = match format {
-                Some(f) => vec![(path.clone(), f)],
+            let parts: Vec<PartFile> = match format {
+                Some(f) => vec![(path.clone(), f, None)],
                 None => {
-                    let inner: Vec<(PathBuf, Format)> = data_files(&path)?
+                    let inner: Vec<PartFile> = data_files(&path)?
                         .into_iter()
-                        .filter_map(|(p, f)| f.map(|f| (p, f)))
+                        .filter_map(|(p, f)| f.map(|f| (p, f, None)))
                         .collect();
                     if inner.is_empty() {
                         continue;
@@ -835,13 +1159,18 @@ impl Catalog {
         for (name, (_, files)) in found {
             let def = schema::defender_table(&name);
             let mut parts = Vec::with_capacity(files.len());
-            for (path, format) in files {
+            for (path, format, category) in files {
                 let part = match format {
-                    Format::Csv => read_csv_part(&path, def, &mut warnings)?,
-                    Format::Parquet => read_parquet_part(&path, def, &mut warnings)?,
-                    Format::Json | Format::JsonLines => {
-                        read_json_part(&path, format, def, &mut warnings)?
-                    }
+                    Format::Csv => read_csv_part(&path, def, opts, &mut warnings)?,
+                    Format::Parquet => read_parquet_part(&path, def, opts, &mut warnings)?,
+                    Format::Json | Format::JsonLines => read_json_part(
+                        &path,
+                        format,
+                        def,
+                        opts,
+                        category.as_deref(),
+                        &mut warnings,
+                    )?,
                 };
                 parts.push(part);
             }
@@ -885,6 +1214,48 @@ impl Catalog {
             tables,
             warnings: Vec::new(),
         }
+    }
+
+    /// One summary per file read, by table then file: its shape, rows, columns with types, the range of
+    /// its `Timestamp` (or `TimeGenerated`), how its datetimes were read, and its warnings.
+    pub fn files(&self) -> Vec<FileInfo> {
+        let mut out = Vec::new();
+        for t in self.tables.values() {
+            for p in &t.parts {
+                let time_range = [TIMESTAMP, TIME_GENERATED]
+                    .into_iter()
+                    .find(|n| {
+                        p.columns
+                            .iter()
+                            .any(|c| c.name == *n && c.ty == Some(ScalarType::DateTime))
+                    })
+                    .and_then(|n| time_range(p, &t.schema, n));
+                let file = display(&p.path);
+                out.push(FileInfo {
+                    path: p.path.clone(),
+                    format: p.format.name(),
+                    shape: p.shape,
+                    table: t.name.clone(),
+                    known: t.known,
+                    rows: p.rows,
+                    columns: p
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.unwrap_or(ScalarType::String)))
+                        .collect(),
+                    time_range,
+                    zone: format_offset(p.time.offset_minutes),
+                    date_order: p.time.order,
+                    warnings: self
+                        .warnings
+                        .iter()
+                        .filter(|w| w.file == file)
+                        .cloned()
+                        .collect(),
+                });
+            }
+        }
+        out
     }
 
     /// The folder the catalog was opened from.

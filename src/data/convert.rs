@@ -5,7 +5,7 @@
 
 use polars::prelude::*;
 
-use crate::data::time::{parse_datetime, parse_timespan};
+use crate::data::time::{TimeOptions, parse_datetime_with, parse_timespan};
 use crate::data::types::polars_dtype;
 use crate::kql::ScalarType;
 
@@ -56,13 +56,18 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 
 /// Is a non-empty text value readable as `ty`? (An empty value is always fine: it is null, or `""`.)
 pub fn text_is_valid(ty: ScalarType, s: &str) -> bool {
+    text_is_valid_with(ty, s, TimeOptions::default())
+}
+
+/// [`text_is_valid`], reading datetimes with `opts`.
+pub fn text_is_valid_with(ty: ScalarType, s: &str, opts: TimeOptions) -> bool {
     match ty {
         ScalarType::String | ScalarType::Guid | ScalarType::Dynamic => true,
         ScalarType::Bool => parse_bool(s).is_some(),
         ScalarType::Int => parse_int(s).is_some(),
         ScalarType::Long => parse_long(s).is_some(),
         ScalarType::Real | ScalarType::Decimal => parse_real(s).is_some(),
-        ScalarType::DateTime => parse_datetime(s).is_some(),
+        ScalarType::DateTime => parse_datetime_with(s, opts).is_some(),
         ScalarType::TimeSpan => parse_timespan(s).is_some(),
     }
 }
@@ -133,9 +138,9 @@ impl Inference {
     }
 }
 
-/// An ISO datetime with at least a time of day, or a bare `yyyy-MM-dd` date.
+/// An ISO or locale datetime with at least a time of day, or a bare `yyyy-MM-dd` date.
 fn looks_like_datetime(s: &str) -> bool {
-    s.len() >= 10 && parse_datetime(s).is_some()
+    s.len() >= 10 && parse_datetime_with(s, TimeOptions::default()).is_some()
 }
 
 fn int64_from<I: Iterator<Item = Option<i64>>>(name: PlSmallStr, it: I) -> Column {
@@ -146,6 +151,15 @@ fn int64_from<I: Iterator<Item = Option<i64>>>(name: PlSmallStr, it: I) -> Colum
 /// Converts a polars String column (text as read from a file) into the representation of `ty`. Used as a
 /// lazy, elementwise map when a query runs.
 pub fn convert_text_column(c: Column, ty: ScalarType) -> PolarsResult<Column> {
+    convert_text_column_with(c, ty, TimeOptions::default())
+}
+
+/// [`convert_text_column`], reading datetimes with `opts`.
+pub fn convert_text_column_with(
+    c: Column,
+    ty: ScalarType,
+    opts: TimeOptions,
+) -> PolarsResult<Column> {
     let name = c.name().clone();
     let c = if c.dtype() == &DataType::String {
         c
@@ -175,17 +189,26 @@ pub fn convert_text_column(c: Column, ty: ScalarType) -> PolarsResult<Column> {
             let out: Float64Chunked = ca.iter().map(|o| o.and_then(parse_real)).collect();
             out.with_name(name).into_column()
         }
-        ScalarType::DateTime => int64_from(name, ca.iter().map(|o| o.and_then(parse_datetime))),
+        ScalarType::DateTime => int64_from(
+            name,
+            ca.iter()
+                .map(|o| o.and_then(|s| parse_datetime_with(s, opts))),
+        ),
         ScalarType::TimeSpan => int64_from(name, ca.iter().map(|o| o.and_then(parse_timespan))),
     })
 }
 
 /// A lazy expression converting the text column `source` into `ty`, named `name`.
 pub fn text_expr(source: &str, name: &str, ty: ScalarType) -> Expr {
+    text_expr_with(source, name, ty, TimeOptions::default())
+}
+
+/// [`text_expr`], reading datetimes with `opts`.
+pub fn text_expr_with(source: &str, name: &str, ty: ScalarType, opts: TimeOptions) -> Expr {
     let dtype = polars_dtype(ty);
     col(source)
         .map(
-            move |c| convert_text_column(c, ty),
+            move |c| convert_text_column_with(c, ty, opts),
             move |_, f| Ok(Field::new(f.name().clone(), dtype.clone())),
         )
         .alias(name)
@@ -224,6 +247,15 @@ pub struct Unreadable;
 
 /// A JSON value as `ty`: JSON null is null (`""` for strings); text is parsed as the exports write it.
 pub fn json_cell(ty: ScalarType, v: &serde_json::Value) -> Result<Cell, Unreadable> {
+    json_cell_with(ty, v, TimeOptions::default())
+}
+
+/// [`json_cell`], reading datetime text with `opts`.
+pub fn json_cell_with(
+    ty: ScalarType,
+    v: &serde_json::Value,
+    opts: TimeOptions,
+) -> Result<Cell, Unreadable> {
     use serde_json::Value as J;
     if v.is_null() {
         return Ok(match ty {
@@ -282,7 +314,7 @@ pub fn json_cell(ty: ScalarType, v: &serde_json::Value) -> Result<Cell, Unreadab
             _ => Err(Unreadable),
         },
         ScalarType::DateTime => match v {
-            J::String(s) => text(s, parse_datetime(s).map(Cell::Long)),
+            J::String(s) => text(s, parse_datetime_with(s, opts).map(Cell::Long)),
             _ => Err(Unreadable),
         },
         ScalarType::TimeSpan => match v {

@@ -6,8 +6,9 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use crate::data::convert::{Inference, text_is_valid};
+use crate::data::convert::{Inference, text_is_valid_with};
 use crate::data::error::DataError;
+use crate::data::time::{DateOrderEvidence, TimeOptions};
 use crate::kql::ScalarType;
 
 /// Appends `s` to `out` as one CSV field, quoted when it holds a separator, a quote, a line break or
@@ -299,6 +300,8 @@ pub struct CsvInfo {
     pub bad: Vec<BadValues>,
     /// Whether polars' CSV reader reads the file exactly as this reader does (see `RecordReader::quirks`).
     pub polars_compatible: bool,
+    /// Per column: what its numeric locale dates say about day/month order (datetime and inferred columns).
+    pub date_order: Vec<DateOrderEvidence>,
 }
 
 const MAX_SAMPLES: usize = 3;
@@ -321,6 +324,7 @@ fn malformed(path: &Path, e: ParseError) -> DataError {
 /// Reads and validates a whole CSV file. `checks` receives the header and says what to do per column.
 pub fn scan_csv(
     path: &Path,
+    opts: TimeOptions,
     checks: impl FnOnce(&[String]) -> Vec<ColumnCheck>,
 ) -> Result<CsvInfo, DataError> {
     let file = File::open(path).map_err(|e| io_err(path, e))?;
@@ -356,6 +360,7 @@ pub fn scan_csv(
         .map(|c| (*c == ColumnCheck::Infer).then(Inference::default))
         .collect();
     let mut bad = vec![BadValues::default(); width];
+    let mut date_order = vec![DateOrderEvidence::default(); width];
     let mut rows = 0usize;
     while let Some(line) = reader.next_record(&mut fields).map_err(map_err)? {
         if fields.count() != width {
@@ -389,7 +394,10 @@ pub fn scan_csv(
             match checks.get(i).copied().unwrap_or(ColumnCheck::Skip) {
                 ColumnCheck::Skip => {}
                 ColumnCheck::Validate(ty) => {
-                    if !text.is_empty() && !text_is_valid(ty, text) {
+                    if ty == ScalarType::DateTime {
+                        date_order[i].see(line, text);
+                    }
+                    if !text.is_empty() && !text_is_valid_with(ty, text, opts) {
                         let b = &mut bad[i];
                         b.count += 1;
                         if b.samples.len() < MAX_SAMPLES {
@@ -398,6 +406,7 @@ pub fn scan_csv(
                     }
                 }
                 ColumnCheck::Infer => {
+                    date_order[i].see(line, text);
                     if let Some(inf) = inference[i].as_mut()
                         && inf.open()
                     {
@@ -417,6 +426,7 @@ pub fn scan_csv(
         inferred,
         bad,
         polars_compatible: !reader.quirks,
+        date_order,
     })
 }
 

@@ -21,6 +21,34 @@ pub struct JsonData {
     pub positions: Vec<usize>,
     /// Whether `positions` are lines (JSON lines) or record numbers.
     pub positions_are_lines: bool,
+    /// Which export shape the file has, for `huntbench data inspect`.
+    pub shape: &'static str,
+    /// The tables of streaming records (`AdvancedHunting-<Table>`), in order of first appearance — of the
+    /// whole file, even when only one table's rows were kept.
+    pub categories: Vec<String>,
+}
+
+/// The table a streaming record belongs to.
+fn record_table(v: &Value) -> Option<&str> {
+    if !is_streaming(v) {
+        return None;
+    }
+    v.get("category")?
+        .as_str()?
+        .strip_prefix("AdvancedHunting-")
+}
+
+fn note_category(categories: &mut Vec<String>, v: &Value) {
+    if let Some(t) = record_table(v)
+        && !categories.iter().any(|c| c == t)
+    {
+        categories.push(t.to_string());
+    }
+}
+
+/// Whether a record is kept when only `table`'s rows are wanted.
+fn keep(v: &Value, table: Option<&str>) -> bool {
+    table.is_none_or(|t| record_table(v) == Some(t))
 }
 
 pub enum JsonRow {
@@ -43,6 +71,13 @@ fn invalid(path: &Path, message: impl Into<String>) -> DataError {
         path: path.display().to_string(),
         message: message.into(),
     }
+}
+
+fn is_streaming(v: &Value) -> bool {
+    v.get("category")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.starts_with("AdvancedHunting-"))
+        && v.get("properties").is_some_and(Value::is_object)
 }
 
 /// Unwraps a streaming record (`{category: "AdvancedHunting-…", properties: {...}}`).
@@ -85,6 +120,16 @@ fn declared_columns(
 
 /// Reads a JSON export.
 pub fn read_json(path: &Path, json_lines: bool) -> Result<JsonData, DataError> {
+    read_json_table(path, json_lines, None)
+}
+
+/// Reads a JSON export, keeping only the streaming records of `table` when it is given (a streaming file
+/// may hold several tables).
+pub fn read_json_table(
+    path: &Path,
+    json_lines: bool,
+    table: Option<&str>,
+) -> Result<JsonData, DataError> {
     let bytes = std::fs::read(path).map_err(|e| DataError::Io {
         path: path.display().to_string(),
         source: e,
@@ -99,7 +144,7 @@ pub fn read_json(path: &Path, json_lines: bool) -> Result<JsonData, DataError> {
     }
     if !json_lines {
         match serde_json::from_str::<Value>(text) {
-            Ok(v) => return from_document(path, v),
+            Ok(v) => return from_document(path, v, table),
             Err(e) => {
                 // A `.json` file may hold JSON lines; if its first line is a complete object, read it so.
                 let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -115,16 +160,18 @@ pub fn read_json(path: &Path, json_lines: bool) -> Result<JsonData, DataError> {
             }
         }
     }
-    from_lines(path, text)
+    from_lines(path, text, table)
 }
 
-fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
+fn from_lines(path: &Path, text: &str, table: Option<&str>) -> Result<JsonData, DataError> {
     let mut data = JsonData {
         columns: Vec::new(),
         declared: Vec::new(),
         rows: Vec::new(),
         positions: Vec::new(),
         positions_are_lines: true,
+        shape: "JSON lines",
+        categories: Vec::new(),
     };
     let mut seen = std::collections::HashSet::new();
     for (i, line) in text.lines().enumerate() {
@@ -137,6 +184,13 @@ fn from_lines(path: &Path, text: &str) -> Result<JsonData, DataError> {
             line: i + 1,
             message: format!("invalid JSON line: {e}"),
         })?;
+        if is_streaming(&v) {
+            data.shape = "Defender streaming records (JSON lines)";
+        }
+        note_category(&mut data.categories, &v);
+        if !keep(&v, table) {
+            continue;
+        }
         match unwrap_record(v) {
             Value::Object(m) => {
                 for k in m.keys() {
@@ -163,6 +217,8 @@ fn from_records(
     path: &Path,
     records: Vec<Value>,
     declared: Vec<(String, Option<ScalarType>)>,
+    shape: &'static str,
+    table: Option<&str>,
 ) -> Result<JsonData, DataError> {
     let mut data = JsonData {
         columns: declared.iter().map(|(n, _)| n.clone()).collect(),
@@ -173,9 +229,15 @@ fn from_records(
         rows: Vec::with_capacity(records.len()),
         positions: Vec::with_capacity(records.len()),
         positions_are_lines: false,
+        shape,
+        categories: Vec::new(),
     };
     let mut seen: std::collections::HashSet<String> = data.columns.iter().cloned().collect();
     for (i, r) in records.into_iter().enumerate() {
+        note_category(&mut data.categories, &r);
+        if !keep(&r, table) {
+            continue;
+        }
         match unwrap_record(r) {
             Value::Object(m) => {
                 for k in m.keys() {
@@ -197,9 +259,16 @@ fn from_records(
     Ok(data)
 }
 
-fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
+fn from_document(path: &Path, v: Value, table: Option<&str>) -> Result<JsonData, DataError> {
     match v {
-        Value::Array(records) => from_records(path, records, Vec::new()),
+        Value::Array(records) => {
+            let shape = if records.first().is_some_and(is_streaming) {
+                "Defender streaming records (array)"
+            } else {
+                "array of objects"
+            };
+            from_records(path, records, Vec::new(), shape, table)
+        }
         Value::Object(mut m) => {
             // Advanced Hunting API / Graph: {Schema:[{Name,Type}], Results:[{...}]}.
             let results_key = ["Results", "results"]
@@ -214,7 +283,12 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                     Some(Value::Array(a)) => a,
                     _ => Vec::new(),
                 };
-                return from_records(path, records, declared);
+                let shape = if rk == "Results" {
+                    "Advanced Hunting API {Schema, Results}"
+                } else {
+                    "Graph runHuntingQuery {schema, results}"
+                };
+                return from_records(path, records, declared, shape, table);
             }
             // Log Analytics {tables:[{columns:[{name,type}], rows:[[...]]}]}; ADX v1 {Tables:[{Columns, Rows}]}.
             let tables_key = ["tables", "Tables"]
@@ -250,6 +324,12 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                     rows: Vec::with_capacity(rows.len()),
                     positions: Vec::with_capacity(rows.len()),
                     positions_are_lines: false,
+                    shape: if tk == "tables" {
+                        "Log Analytics API {tables}"
+                    } else {
+                        "ADX v1 {Tables}"
+                    },
+                    categories: Vec::new(),
                 };
                 for (i, r) in rows.into_iter().enumerate() {
                     match r {
@@ -274,7 +354,13 @@ fn from_document(path: &Path, v: Value) -> Result<JsonData, DataError> {
                 return Ok(data);
             }
             // A single record.
-            from_records(path, vec![Value::Object(m)], Vec::new())
+            from_records(
+                path,
+                vec![Value::Object(m)],
+                Vec::new(),
+                "single object",
+                table,
+            )
         }
         _ => Err(invalid(
             path,

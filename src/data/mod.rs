@@ -9,13 +9,14 @@ pub mod catalog;
 pub mod convert;
 pub mod csvfile;
 pub mod error;
+pub mod export_write;
 pub mod jsonfile;
 pub mod sample;
 pub mod schema;
 pub mod time;
 pub mod types;
 
-pub use catalog::{Catalog, TableInfo};
+pub use catalog::{Catalog, FileInfo, LoadOptions, TableInfo};
 pub use error::{DataError, DataWarning};
 pub use schema::{defender_schema, defender_table_names};
 

@@ -93,6 +93,12 @@ pub fn ticks_from_parts(
 
 /// Parses an ISO-8601 datetime (see the module docs) into ticks since the Unix epoch, UTC.
 pub fn parse_datetime(text: &str) -> Option<i64> {
+    let (local, offset) = parse_iso(text)?;
+    Some(local - offset.unwrap_or(0) * TICKS_PER_MINUTE)
+}
+
+/// An ISO-8601 datetime as (wall-clock ticks, the offset in minutes east of UTC if the text gives one).
+fn parse_iso(text: &str) -> Option<(i64, Option<i64>)> {
     let t = text.trim();
     let mut c = Cursor {
         b: t.as_bytes(),
@@ -111,7 +117,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         return None;
     }
     let (mut h, mut mi, mut s, mut frac) = (0, 0, 0, 0i64);
-    let mut offset_minutes = 0i64;
+    let mut offset_minutes = None;
     if !c.done() {
         if !(c.eat(b'T') || c.eat(b't') || c.eat(b' ')) {
             return None;
@@ -134,6 +140,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         }
         if !c.done() {
             if c.eat(b'Z') || c.eat(b'z') {
+                offset_minutes = Some(0);
             } else {
                 let sign = if c.eat(b'+') {
                     1
@@ -151,7 +158,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
                 if oh > 23 || om > 59 {
                     return None;
                 }
-                offset_minutes = sign * (oh * 60 + om);
+                offset_minutes = Some(sign * (oh * 60 + om));
             }
             if !c.done() {
                 return None;
@@ -167,7 +174,296 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         u32::try_from(s).ok()?,
         frac,
     )?;
-    Some(local - offset_minutes * TICKS_PER_MINUTE)
+    Some((local, offset_minutes))
+}
+
+/// The day/month order of numeric locale dates (`5/1/2024`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Month first (en-US: `5/1/2024` is May 1).
+    Mdy,
+    /// Day first (en-GB and most locales: `13/03/2024` is 13 March).
+    Dmy,
+}
+
+impl DateOrder {
+    pub fn parse(s: &str) -> Result<DateOrder, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "mdy" => Ok(DateOrder::Mdy),
+            "dmy" => Ok(DateOrder::Dmy),
+            other => Err(format!("date order `{other}`: expected mdy or dmy")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Mdy => "mdy",
+            DateOrder::Dmy => "dmy",
+        }
+    }
+}
+
+/// How to read datetime text that carries no zone (locale forms, zone-less ISO) and numeric locale dates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeOptions {
+    /// The zone of zone-less values, in minutes east of UTC (`+02:00` is 120). Text with `Z` or an offset
+    /// is read as written.
+    pub offset_minutes: i32,
+    /// The order of numeric locale dates; `None` accepts either (month first when both read), which is
+    /// only right for validating and for inference, before a file's order is decided.
+    pub order: Option<DateOrder>,
+}
+
+/// Parses a time zone option: `UTC`, `Z`, `GMT`, or a fixed offset `±HH[:mm]`, `±HHmm`, optionally after
+/// `UTC`/`GMT` (`UTC+02:00`). Returns minutes east of UTC. Named zones (`Europe/Berlin`) are not supported.
+pub fn parse_tz(s: &str) -> Result<i32, String> {
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    if matches!(upper.as_str(), "UTC" | "Z" | "GMT") {
+        return Ok(0);
+    }
+    let rest = upper
+        .strip_prefix("UTC")
+        .or_else(|| upper.strip_prefix("GMT"))
+        .unwrap_or(&upper);
+    let err = || {
+        format!(
+            "time zone `{t}`: expected UTC or a fixed offset such as +02:00 or -0530 (named zones are not supported)"
+        )
+    };
+    let (sign, body) = if let Some(b) = rest.strip_prefix('+') {
+        (1, b)
+    } else if let Some(b) = rest.strip_prefix('-') {
+        (-1, b)
+    } else {
+        return Err(err());
+    };
+    let (h, m) = match body.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if body.len() > 2 => body.split_at(body.len() - 2),
+        None => (body, "0"),
+    };
+    if h.is_empty() || h.len() > 2 || m.is_empty() || m.len() > 2 {
+        return Err(err());
+    }
+    let h: i32 = h.parse().map_err(|_| err())?;
+    let m: i32 = m.parse().map_err(|_| err())?;
+    if h > 14 || m > 59 {
+        return Err(err());
+    }
+    Ok(sign * (h * 60 + m))
+}
+
+/// Formats minutes east of UTC as `UTC`, `+02:00`, `-05:30`.
+pub fn format_offset(minutes: i32) -> String {
+    if minutes == 0 {
+        return "UTC".into();
+    }
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let a = minutes.unsigned_abs();
+    format!("{sign}{:02}:{:02}", a / 60, a % 60)
+}
+
+/// Parses datetime text as exports write it: ISO-8601 (see the module docs), or a locale form of the
+/// Defender and Sentinel portals — `M/d/yyyy, h:mm:ss[.fff] AM|PM`, `d/M/yyyy, h:mm:ss[.fff] am|pm`,
+/// `MM/dd/yyyy HH:mm:ss[.fff]`, `MMM d, yyyy h:mm:ss[.fff] AM|PM`, `MMM d, yyyy HH:mm:ss[.fff]`,
+/// `dd.MM.yyyy HH:mm:ss` (the comma after the date is optional, seconds too). Text without a zone is read in
+/// `opts.offset_minutes`; numeric dates with `/` in `opts.order`.
+pub fn parse_datetime_with(text: &str, opts: TimeOptions) -> Option<i64> {
+    let zone = i64::from(opts.offset_minutes);
+    if let Some((local, offset)) = parse_iso(text) {
+        return Some(local - offset.unwrap_or(zone) * TICKS_PER_MINUTE);
+    }
+    let local = match opts.order {
+        Some(order) => parse_locale(text, order)?,
+        None => {
+            parse_locale(text, DateOrder::Mdy).or_else(|| parse_locale(text, DateOrder::Dmy))?
+        }
+    };
+    Some(local - zone * TICKS_PER_MINUTE)
+}
+
+/// The two leading fields of a numeric `a/b/yyyy` locale datetime that reads in at least one order, for
+/// deciding a file's date order.
+pub fn numeric_date_fields(text: &str) -> Option<(u32, u32)> {
+    let t = text.trim();
+    let mut parts = t.splitn(3, '/');
+    let a: u32 = parts.next()?.parse().ok()?;
+    let b: u32 = parts.next()?.parse().ok()?;
+    parts.next()?;
+    let ok = parse_locale(t, DateOrder::Mdy).is_some() || parse_locale(t, DateOrder::Dmy).is_some();
+    ok.then_some((a, b))
+}
+
+/// What a file's numeric dates say about their order.
+#[derive(Clone, Debug, Default)]
+pub struct DateOrderEvidence {
+    /// The first value whose first field is above 12 (so it is day first), and its line.
+    pub day_first: Option<(usize, String)>,
+    /// The first value whose second field is above 12 (so it is month first), and its line.
+    pub month_first: Option<(usize, String)>,
+    /// Values that read either way (first and second field differ, both at most 12).
+    pub ambiguous: usize,
+    /// The first such value and its line.
+    pub ambiguous_sample: Option<(usize, String)>,
+}
+
+impl DateOrderEvidence {
+    pub fn see(&mut self, line: usize, text: &str) {
+        let Some((a, b)) = numeric_date_fields(text) else {
+            return;
+        };
+        if a > 12 && b <= 12 {
+            self.day_first
+                .get_or_insert_with(|| (line, text.to_string()));
+        } else if b > 12 && a <= 12 {
+            self.month_first
+                .get_or_insert_with(|| (line, text.to_string()));
+        } else if a != b {
+            self.ambiguous += 1;
+            self.ambiguous_sample
+                .get_or_insert_with(|| (line, text.to_string()));
+        }
+    }
+
+    pub fn merge(&mut self, other: DateOrderEvidence) {
+        if self.day_first.is_none() {
+            self.day_first = other.day_first;
+        }
+        if self.month_first.is_none() {
+            self.month_first = other.month_first;
+        }
+        self.ambiguous += other.ambiguous;
+        if self.ambiguous_sample.is_none() {
+            self.ambiguous_sample = other.ambiguous_sample;
+        }
+    }
+
+    /// The order the values prove, if they prove exactly one.
+    pub fn proven(&self) -> Option<DateOrder> {
+        match (&self.day_first, &self.month_first) {
+            (Some(_), None) => Some(DateOrder::Dmy),
+            (None, Some(_)) => Some(DateOrder::Mdy),
+            _ => None,
+        }
+    }
+
+    /// Whether any numeric date was seen.
+    pub fn any(&self) -> bool {
+        self.day_first.is_some() || self.month_first.is_some() || self.ambiguous > 0
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+fn month_from_name(name: &str) -> Option<u32> {
+    let n = name.to_ascii_lowercase();
+    let n = n.strip_suffix('.').unwrap_or(&n);
+    if n.len() < 3 {
+        return None;
+    }
+    let full = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    (0..12)
+        .find(|&i| n == MONTHS[i] || n == full[i] || (n == "sept" && i == 8))
+        .map(|i| i as u32 + 1)
+}
+
+/// A locale datetime (see [`parse_datetime_with`]) as wall-clock ticks.
+fn parse_locale(text: &str, order: DateOrder) -> Option<i64> {
+    let t = text.trim();
+    let (year, month, day, rest) = if t.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        // MMM d, yyyy ...
+        let (mon, rest) = t.split_once(' ')?;
+        let month = month_from_name(mon)?;
+        let rest = rest.trim_start();
+        let (d, rest) = rest.split_once(',')?;
+        let day: u32 = parse_digits(d.trim(), 1, 2)?;
+        let rest = rest.trim_start();
+        let (y, rest) = rest.split_at_checked(4)?;
+        (parse_digits(y, 4, 4)? as i32, month, day, rest)
+    } else {
+        let sep = if t.contains('/') { '/' } else { '.' };
+        let mut it = t.splitn(3, sep);
+        let a: u32 = parse_digits(it.next()?, 1, 2)?;
+        let b: u32 = parse_digits(it.next()?, 1, 2)?;
+        let tail = it.next()?;
+        let (y, rest) = tail.split_at_checked(4)?;
+        let year = parse_digits(y, 4, 4)? as i32;
+        let (month, day) = match (sep, order) {
+            ('.', _) | (_, DateOrder::Dmy) => (b, a),
+            (_, DateOrder::Mdy) => (a, b),
+        };
+        (year, month, day, rest)
+    };
+    let rest = rest.strip_prefix(',').unwrap_or(rest);
+    let (h, mi, s, frac) = if rest.trim().is_empty() {
+        (0, 0, 0, 0)
+    } else {
+        if !rest.starts_with(' ') {
+            return None;
+        }
+        parse_clock(rest.trim())?
+    };
+    ticks_from_parts(year, month, day, h, mi, s, frac)
+}
+
+fn parse_digits(s: &str, min: usize, max: usize) -> Option<u32> {
+    if s.len() < min || s.len() > max || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `h:mm[:ss[.f…]]` with an optional `AM`/`PM` (any case, `a.m.`/`p.m.` too).
+fn parse_clock(t: &str) -> Option<(u32, u32, u32, i64)> {
+    let (clock, meridiem) = match t.split_once(' ') {
+        Some((c, m)) => (c, Some(m.trim().to_ascii_lowercase().replace('.', ""))),
+        None => (t, None),
+    };
+    let mut parts = clock.splitn(3, ':');
+    let h = parse_digits(parts.next()?, 1, 2)?;
+    let m = parse_digits(parts.next()?, 2, 2)?;
+    let (s, frac) = match parts.next() {
+        None => (0, 0),
+        Some(sec) => {
+            let (s, f) = match sec.split_once('.') {
+                Some((s, f)) => (s, Some(f)),
+                None => (sec, None),
+            };
+            let s = parse_digits(s, 2, 2)?;
+            let frac = match f {
+                None => 0,
+                Some(f) => {
+                    let n = f.len();
+                    let v = i64::from(parse_digits(f, 1, 7)?);
+                    v * 10i64.pow((7 - n) as u32)
+                }
+            };
+            (s, frac)
+        }
+    };
+    let h = match meridiem.as_deref() {
+        None => h,
+        Some("am") if (1..=12).contains(&h) => h % 12,
+        Some("pm") if (1..=12).contains(&h) => h % 12 + 12,
+        _ => return None,
+    };
+    Some((h, m, s, frac))
 }
 
 /// Formats ticks since the Unix epoch as `yyyy-MM-ddTHH:mm:ss.fffffffZ` (always 7 fraction digits, as the
@@ -324,6 +620,130 @@ mod tests {
             format_datetime_iso(parse_datetime("9999-12-31T23:59:59.9999999Z").unwrap()).unwrap(),
             "9999-12-31T23:59:59.9999999Z"
         );
+    }
+
+    fn utc(s: &str) -> i64 {
+        parse_datetime(s).unwrap()
+    }
+
+    #[test]
+    fn locale_forms() {
+        let mdy = TimeOptions {
+            offset_minutes: 0,
+            order: Some(DateOrder::Mdy),
+        };
+        let dmy = TimeOptions {
+            offset_minutes: 0,
+            order: Some(DateOrder::Dmy),
+        };
+        let p = |s: &str, o| parse_datetime_with(s, o);
+        // EXPORTS.md / WDAC-Toolkit PR #380 vectors.
+        assert_eq!(
+            p("May 7, 2024 6:35:31 PM", mdy),
+            Some(utc("2024-05-07T18:35:31Z"))
+        );
+        assert_eq!(
+            p("May 7, 2024 6:41:25.321 PM", dmy),
+            Some(utc("2024-05-07T18:41:25.321Z"))
+        );
+        assert_eq!(
+            p("May 7, 2024 18:41:25", mdy),
+            Some(utc("2024-05-07T18:41:25Z"))
+        );
+        assert_eq!(
+            p("May 7, 2024 18:41:25.123", mdy),
+            Some(utc("2024-05-07T18:41:25.123Z"))
+        );
+        assert_eq!(
+            p("Apr 15, 2024 11:09:27 AM", mdy),
+            Some(utc("2024-04-15T11:09:27Z"))
+        );
+        assert_eq!(
+            p("05/12/2024 6:41:32 PM", mdy),
+            Some(utc("2024-05-12T18:41:32Z"))
+        );
+        assert_eq!(
+            p("05/12/2024 18:41:25.123", mdy),
+            Some(utc("2024-05-12T18:41:25.123Z"))
+        );
+        assert_eq!(
+            p("05/12/2024 18:41:25.123", dmy),
+            Some(utc("2024-12-05T18:41:25.123Z"))
+        );
+        assert_eq!(
+            p("5/1/2024, 2:34:56.789 PM", mdy),
+            Some(utc("2024-05-01T14:34:56.789Z"))
+        );
+        assert_eq!(
+            p("10/25/2023, 9:43:21.975 AM", mdy),
+            Some(utc("2023-10-25T09:43:21.975Z"))
+        );
+        assert_eq!(
+            p("12/31/2023, 12:00:00 AM", mdy),
+            Some(utc("2023-12-31T00:00:00Z"))
+        );
+        assert_eq!(
+            p("12/31/2023, 12:30:00 PM", mdy),
+            Some(utc("2023-12-31T12:30:00Z"))
+        );
+        assert_eq!(
+            p("13.03.2024 15:40:13", mdy),
+            Some(utc("2024-03-13T15:40:13Z"))
+        );
+        // 13/03/2024, 3:40:13.988 pm in UTC+9 is 2024-03-13T06:40:13.988Z (WDAC-Toolkit PR #350).
+        let tokyo = TimeOptions {
+            offset_minutes: 9 * 60,
+            order: Some(DateOrder::Dmy),
+        };
+        assert_eq!(
+            p("13/03/2024, 3:40:13.988 pm", tokyo),
+            Some(utc("2024-03-13T06:40:13.988Z"))
+        );
+        // Explicit zones are read as written whatever --tz says; zone-less ISO takes --tz.
+        assert_eq!(
+            p("2024-03-13T06:40:13.9880000Z", tokyo),
+            Some(utc("2024-03-13T06:40:13.988Z"))
+        );
+        assert_eq!(
+            p("2024-03-13 15:40:13.988", tokyo),
+            Some(utc("2024-03-13T06:40:13.988Z"))
+        );
+        // Wrong order or impossible values are rejected, never guessed.
+        assert_eq!(p("13/03/2024, 3:40:13.988 pm", mdy), None);
+        assert_eq!(p("5/1/2024, 13:34:56 PM", mdy), None);
+        assert_eq!(p("5/1/24, 2:34 PM", mdy), None);
+        assert_eq!(p("Foo 7, 2024 6:35:31 PM", mdy), None);
+        // Either order when none is given (validation): month first when both read.
+        let either = TimeOptions::default();
+        assert_eq!(
+            p("13/03/2024 15:40:13", either),
+            Some(utc("2024-03-13T15:40:13Z"))
+        );
+        assert_eq!(
+            p("03/04/2024 15:40:13", either),
+            Some(utc("2024-03-04T15:40:13Z"))
+        );
+    }
+
+    #[test]
+    fn zones_and_order_evidence() {
+        assert_eq!(parse_tz("UTC"), Ok(0));
+        assert_eq!(parse_tz("+02:00"), Ok(120));
+        assert_eq!(parse_tz("-0530"), Ok(-330));
+        assert_eq!(parse_tz("UTC+9"), Ok(540));
+        assert!(parse_tz("Europe/Berlin").is_err());
+        assert!(parse_tz("+25:00").is_err());
+        assert_eq!(format_offset(-330), "-05:30");
+        let mut e = DateOrderEvidence::default();
+        e.see(2, "03/04/2024 15:40:13");
+        e.see(3, "04/04/2024 15:40:13");
+        assert_eq!(e.proven(), None);
+        assert_eq!(e.ambiguous, 1);
+        e.see(4, "13/03/2024, 3:40:13.988 pm");
+        assert_eq!(e.proven(), Some(DateOrder::Dmy));
+        e.see(5, "12/31/2024, 3:40:13.988 pm");
+        assert_eq!(e.proven(), None);
+        assert_eq!(e.month_first.as_ref().map(|x| x.0), Some(5));
     }
 
     #[test]
