@@ -76,6 +76,7 @@ pub fn main() -> ExitCode {
         None => run::run(&run::RunArgs {
             paths: Vec::new(),
             data: None,
+            load: Default::default(),
             now: None,
             set: Vec::new(),
             format: run::RunFormat::Table,

@@ -24,6 +24,9 @@ pub struct QueryArgs {
     /// (datatable, print, range) run.
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// How to read the data files (time zone, date order, strictness).
+    #[command(flatten)]
+    pub load: super::data_cmd::LoadArgs,
     /// The instant `now()` stands for (ISO-8601, UTC). Default: the data set's reference time if it has one,
     /// else the clock.
     #[arg(long)]
@@ -66,17 +69,27 @@ pub fn run(a: &QueryArgs) -> u8 {
     };
     let tables: Box<dyn TableProvider> = match &a.data {
         None => Box::new(NoTables),
-        Some(dir) => match Catalog::open(dir) {
-            Ok(c) => {
-                for w in c.warnings() {
-                    eprintln!("huntbench: warning: {}", output::sanitize(&w.to_string()));
-                }
-                Box::new(c)
-            }
+        Some(dir) => match a
+            .load
+            .options()
+            .map(|o| Catalog::open_with(dir, &o).map_err(|e| e.to_string()))
+        {
             Err(e) => {
-                eprintln!("huntbench: {}", output::sanitize(&e.to_string()));
-                return super::EXIT_FAILED;
+                eprintln!("huntbench: {}", output::sanitize(&e));
+                return super::EXIT_USAGE;
             }
+            Ok(opened) => match opened {
+                Ok(c) => {
+                    for w in c.warnings() {
+                        eprintln!("huntbench: warning: {}", output::sanitize(&w.to_string()));
+                    }
+                    Box::new(c)
+                }
+                Err(e) => {
+                    eprintln!("huntbench: {}", output::sanitize(&e));
+                    return super::EXIT_FAILED;
+                }
+            },
         },
     };
     // over a data set with a manifest, now() is the data set's reference time unless --now says otherwise

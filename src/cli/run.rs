@@ -26,6 +26,9 @@ pub struct RunArgs {
     /// Folder of exported tables (default: the bundled sample data).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// How to read the data files (time zone, date order, strictness).
+    #[command(flatten)]
+    pub load: super::data_cmd::LoadArgs,
     /// The instant `now()` stands for (ISO-8601 UTC). Default: the data set's reference time
     /// (manifest.json), else the clock.
     #[arg(long)]
@@ -102,7 +105,14 @@ pub fn run(a: &RunArgs) -> u8 {
         );
         return super::EXIT_USAGE;
     };
-    let catalog = match Catalog::open(&data_dir) {
+    let options = match a.load.options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("huntbench: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let catalog = match Catalog::open_with(&data_dir, &options) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("huntbench: {e}");
