@@ -16,6 +16,7 @@ pub mod app;
 pub mod drill;
 pub mod exec;
 pub mod export;
+pub mod highlight;
 pub mod keymap;
 pub mod params;
 pub mod runtime;

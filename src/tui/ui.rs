@@ -303,6 +303,7 @@ fn field<'a>(label: &'a str, value: String, theme: Theme) -> Line<'a> {
 
 /// The rule's detail; `edited` is the query as it will run when its parameters were edited.
 fn detail_lines(e: &RuleEntry, edited: Option<&str>, theme: Theme) -> Vec<Line<'static>> {
+    let query_lines = |q: &str| super::highlight::lines(q, theme.color);
     let mut out: Vec<Line<'static>> = Vec::new();
     match e {
         RuleEntry::Failed(err) => {
@@ -355,11 +356,11 @@ fn detail_lines(e: &RuleEntry, edited: Option<&str>, theme: Theme) -> Vec<Line<'
                         "Query as it will run (parameters edited; p to change)",
                         theme.header(),
                     ));
-                    out.extend(text_lines(q.trim_end()).into_iter().map(Line::raw));
+                    out.extend(query_lines(q.trim_end()));
                 }
                 None => {
                     out.push(Line::styled("Query", theme.header()));
-                    out.extend(text_lines(r.query.trim_end()).into_iter().map(Line::raw));
+                    out.extend(query_lines(r.query.trim_end()));
                 }
             }
         }
@@ -743,14 +744,13 @@ fn draw_params(f: &mut Frame, v: &mut ParamsView, query: &str, theme: Theme, are
     let block = Block::bordered().title(Span::styled(" Query as it will run ", theme.header()));
     let inner = block.inner(rest);
     f.render_widget(block, rest);
-    let lines: Vec<Line> = text_lines(query.trim_end())
+    let lines: Vec<Line> = super::highlight::lines(query.trim_end(), theme.color)
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
-            Line::from(vec![
-                Span::styled(format!("{:>3} ", i + 1), theme.dim()),
-                Span::raw(l),
-            ])
+            let mut spans = vec![Span::styled(format!("{:>3} ", i + 1), theme.dim())];
+            spans.extend(l.spans);
+            Line::from(spans)
         })
         .collect();
     v.scroll = v.scroll.min(lines.len().saturating_sub(1));
