@@ -52,6 +52,27 @@ pub enum Action {
     CopyCell,
     /// The device timeline around the selected row or the open record.
     Timeline,
+    /// Sort the result rows by the current column (ascending, then toggling descending/ascending).
+    SortColumn,
+    /// Start typing a row filter (rows where any shown cell contains the text).
+    RowFilterStart,
+    /// Keep the rows whose current column equals the selected row's cell.
+    FilterEqCell,
+    /// Keep the rows whose current column differs from the selected row's cell.
+    FilterNeCell,
+    /// Drop every row filter.
+    ClearFilters,
+    /// Hide the current column.
+    HideColumn,
+    /// Show every column again, in the result's order.
+    ShowColumns,
+    /// Move the current column one place left / right.
+    MoveColumnLeft,
+    MoveColumnRight,
+    /// Start typing a search (the next row containing the text).
+    SearchStart,
+    /// The next row containing the last search.
+    SearchNext,
     /// A note for the status bar (sent by the runtime: where an export went, or why it failed).
     Note(String),
     /// Time since the running query started (sent by the runtime while a query runs).

@@ -13,6 +13,7 @@ use super::action::{Action, Effect, JobDone, JobError, JobPurpose, JobSpec, Tabl
 use super::drill::{self, DrillPlan};
 use super::keymap::{Keymap, Layer};
 use super::params::{self, Param};
+use super::table::{self, RowFilter};
 
 /// A rule in the list: loaded, or a file that failed to load (shown with its error).
 #[derive(Clone, Debug, PartialEq)]
@@ -109,8 +110,150 @@ pub struct ResultsView {
     pub selected: usize,
     /// First row shown.
     pub offset: usize,
-    /// First column shown.
+    /// The column cursor: a position in `cols` (used by sort, filter, copy, hide, move).
     pub col: usize,
+    /// The columns shown, in order, as indexes into `data.columns` (hidden ones left out).
+    pub cols: Vec<usize>,
+    /// First position in `cols` drawn (kept by the drawing so that the cursor column is visible).
+    pub first_col: usize,
+    /// Row filters, all applied.
+    pub filters: Vec<RowFilter>,
+    /// Sort: a column (index into `data.columns`) and descending.
+    pub sort: Option<(usize, bool)>,
+    /// The rows shown, as indexes into `data.rows`, when filtered or sorted (`None`: all, in order).
+    pub rows: Option<Vec<usize>>,
+    /// Text being typed for a row filter or a search.
+    pub input: Option<RowInput>,
+    /// The last search, for `n`.
+    pub search: Option<String>,
+}
+
+/// What the text typed in a result view is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Search,
+}
+
+/// Text being typed in a result view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowInput {
+    pub kind: InputKind,
+    pub text: String,
+}
+
+impl ResultsView {
+    /// A view of `data`: every row and column, in order.
+    pub fn new(
+        rule: usize,
+        crumb: String,
+        query: String,
+        purpose: JobPurpose,
+        data: TableData,
+        drill: Option<DrillPlan>,
+    ) -> ResultsView {
+        let cols = (0..data.columns.len()).collect();
+        ResultsView {
+            rule,
+            crumb,
+            query,
+            purpose,
+            data,
+            drill,
+            selected: 0,
+            offset: 0,
+            col: 0,
+            cols,
+            first_col: 0,
+            filters: Vec::new(),
+            sort: None,
+            rows: None,
+            input: None,
+            search: None,
+        }
+    }
+
+    /// Number of rows shown.
+    pub fn row_count(&self) -> usize {
+        match &self.rows {
+            Some(r) => r.len(),
+            None => self.data.rows.len(),
+        }
+    }
+
+    /// The index into `data.rows` of shown row `pos`.
+    pub fn row_index(&self, pos: usize) -> Option<usize> {
+        match &self.rows {
+            Some(r) => r.get(pos).copied(),
+            None => (pos < self.data.rows.len()).then_some(pos),
+        }
+    }
+
+    /// Shown row `pos`.
+    pub fn row(&self, pos: usize) -> Option<&Vec<String>> {
+        self.data.rows.get(self.row_index(pos)?)
+    }
+
+    /// The data column under the column cursor.
+    pub fn current_column(&self) -> Option<usize> {
+        self.cols.get(self.col).copied()
+    }
+
+    /// The rows shown, in order (indexes into `data.rows`).
+    pub fn shown_rows(&self) -> Vec<usize> {
+        match &self.rows {
+            Some(r) => r.clone(),
+            None => (0..self.data.rows.len()).collect(),
+        }
+    }
+
+    /// Recomputes the shown rows after a filter, sort or column change; keeps the selected row when it
+    /// still shows.
+    fn refresh(&mut self) {
+        let keep = self.row_index(self.selected);
+        self.rows = if self.filters.is_empty() && self.sort.is_none() {
+            None
+        } else {
+            Some(table::shown_rows(
+                &self.data,
+                &self.cols,
+                &self.filters,
+                self.sort,
+            ))
+        };
+        self.selected = keep
+            .and_then(|k| (0..self.row_count()).find(|&p| self.row_index(p) == Some(k)))
+            .unwrap_or(0);
+        self.col = self.col.min(self.cols.len().saturating_sub(1));
+    }
+
+    /// A summary for the status bar: `3 of 10 rows · sorted by Count desc · 2 filters`.
+    pub fn summary(&self) -> String {
+        let total = self.data.rows.len();
+        let plural = if total == 1 { "" } else { "s" };
+        let mut s = if self.filters.is_empty() {
+            format!("{total} row{plural}")
+        } else {
+            format!("{} of {total} row{plural}", self.row_count())
+        };
+        if let Some((c, desc)) = self.sort {
+            let name = self.data.columns.get(c).cloned().unwrap_or_default();
+            s.push_str(&format!(
+                " · sorted by {name} {}",
+                if desc { "desc" } else { "asc" }
+            ));
+        }
+        match self.filters.len() {
+            0 => {}
+            1 => s.push_str(" · 1 filter"),
+            n => s.push_str(&format!(" · {n} filters")),
+        }
+        let hidden = self.data.columns.len().saturating_sub(self.cols.len());
+        if hidden > 0 {
+            s.push_str(&format!(" · {hidden} hidden"));
+        }
+        s
+    }
 }
 
 /// One row, every column, vertically.
@@ -150,6 +293,8 @@ pub struct ParamsView {
     pub scroll: usize,
 }
 
+// a handful of screens at most live on the stack: their size does not matter
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Params(ParamsView),
@@ -254,6 +399,12 @@ impl App {
                 return l;
             }
             None => l.push(Layer::Rules),
+            // typed characters go to the filter or search (Esc closes it, not the running query)
+            Some(Screen::Results(v)) if v.input.is_some() => {
+                l.clear();
+                l.push(Layer::RowInput);
+                return l;
+            }
             Some(Screen::Results(_)) => l.push(Layer::Results),
             Some(Screen::Record(_)) => l.push(Layer::Record),
             Some(Screen::Error(_)) => l.push(Layer::Error),
@@ -363,17 +514,14 @@ impl App {
                     JobPurpose::Drill { .. } | JobPurpose::Timeline { .. } => None,
                 };
                 self.message = None;
-                Screen::Results(ResultsView {
+                Screen::Results(ResultsView::new(
                     rule,
                     crumb,
                     query,
-                    purpose: job.purpose,
+                    job.purpose,
                     data,
                     drill,
-                    selected: 0,
-                    offset: 0,
-                    col: 0,
-                })
+                ))
             }
             Err(error) => Screen::Error(ErrorView {
                 rule,
@@ -428,7 +576,7 @@ impl App {
     /// Starts the device timeline around the selected row (results) or the open record.
     fn timeline(&mut self) -> Vec<Effect> {
         let (columns, values): (&[String], &[String]) = match self.stack.last() {
-            Some(Screen::Results(v)) => match v.data.rows.get(v.selected) {
+            Some(Screen::Results(v)) => match v.row(v.selected) {
                 Some(r) => (&v.data.columns, r),
                 None => {
                     self.message = Some("no row for a timeline".into());
@@ -603,7 +751,7 @@ impl App {
         let Some(Screen::Results(v)) = self.stack.last() else {
             return Vec::new();
         };
-        let Some(row) = v.data.rows.get(v.selected) else {
+        let Some(row) = v.row(v.selected) else {
             self.message = Some("no row to open".into());
             return Vec::new();
         };
@@ -620,7 +768,7 @@ impl App {
             return self.start_job(query, purpose, false);
         }
         let record = RecordView {
-            crumb: format!("record {} of {}", v.selected + 1, v.data.rows.len()),
+            crumb: format!("record {} of {}", v.selected + 1, v.row_count()),
             columns: v.data.columns.clone(),
             types: v.data.types.clone(),
             values: row.clone(),
@@ -653,12 +801,11 @@ impl App {
     /// Copies the selected cell (the selected row, in the first column shown) to the clipboard, sanitised.
     fn copy_cell(&mut self) -> Vec<Effect> {
         let cell = match self.stack.last() {
-            Some(Screen::Results(v)) => v
-                .data
-                .rows
-                .get(v.selected)
-                .and_then(|r| r.get(v.col))
-                .map(|c| (v.data.columns.get(v.col).cloned().unwrap_or_default(), c)),
+            Some(Screen::Results(v)) => v.current_column().and_then(|ci| {
+                v.row(v.selected)
+                    .and_then(|r| r.get(ci))
+                    .map(|c| (v.data.columns.get(ci).cloned().unwrap_or_default(), c))
+            }),
             _ => None,
         };
         let Some((column, text)) = cell else {
@@ -671,6 +818,148 @@ impl App {
             text.chars().count()
         ));
         vec![Effect::Clipboard(text)]
+    }
+
+    /// Whether text typed now goes to a result view's filter or search.
+    fn row_input_open(&self) -> bool {
+        matches!(self.stack.last(), Some(Screen::Results(v)) if v.input.is_some())
+    }
+
+    /// Typing into a result view's filter or search (the filter actions, routed here while it is open).
+    fn row_input(&mut self, a: Action) {
+        let Some(Screen::Results(v)) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(input) = &mut v.input else {
+            return;
+        };
+        match a {
+            Action::FilterInput(c) => input.text.push(c),
+            Action::FilterBackspace => {
+                input.text.pop();
+            }
+            Action::FilterCancel => v.input = None,
+            Action::FilterAccept => {
+                let RowInput { kind, text } = input.clone();
+                v.input = None;
+                if text.is_empty() {
+                    return;
+                }
+                match kind {
+                    InputKind::Filter => {
+                        v.filters.push(RowFilter::Text(text));
+                        v.refresh();
+                    }
+                    InputKind::Search => {
+                        v.search = Some(text);
+                        self.search_next();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Moves to the next shown row containing the last search (after the selected one, wrapping).
+    fn search_next(&mut self) {
+        let Some(Screen::Results(v)) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(needle) = v.search.clone() else {
+            self.message = Some("no search yet (/ to search)".into());
+            return;
+        };
+        let rows = v.shown_rows();
+        match table::search(&v.data, &rows, &v.cols, &needle, v.selected + 1) {
+            Some(pos) => {
+                let wrapped = pos <= v.selected;
+                v.selected = pos;
+                self.message = Some(format!(
+                    "/{needle}: row {} of {}{}",
+                    pos + 1,
+                    rows.len(),
+                    if wrapped { " (wrapped)" } else { "" }
+                ));
+            }
+            None => self.message = Some(format!("no row contains \"{needle}\"")),
+        }
+    }
+
+    /// Sort, filter, column and search actions of a result view.
+    fn results_action(&mut self, a: Action) {
+        let Some(Screen::Results(v)) = self.stack.last_mut() else {
+            return;
+        };
+        let mut note = None;
+        match a {
+            Action::SortColumn => {
+                let Some(c) = v.current_column() else {
+                    return;
+                };
+                v.sort = match v.sort {
+                    Some((s, desc)) if s == c => Some((c, !desc)),
+                    _ => Some((c, false)),
+                };
+                v.refresh();
+            }
+            Action::RowFilterStart | Action::SearchStart => {
+                let kind = if a == Action::SearchStart {
+                    InputKind::Search
+                } else {
+                    InputKind::Filter
+                };
+                v.input = Some(RowInput {
+                    kind,
+                    text: String::new(),
+                });
+            }
+            Action::FilterEqCell | Action::FilterNeCell => {
+                let Some(c) = v.current_column() else {
+                    return;
+                };
+                match v.row(v.selected).and_then(|r| r.get(c)).cloned() {
+                    None => note = Some("no cell to filter on".to_string()),
+                    Some(value) => {
+                        v.filters.push(if a == Action::FilterEqCell {
+                            RowFilter::Eq { column: c, value }
+                        } else {
+                            RowFilter::Ne { column: c, value }
+                        });
+                        v.refresh();
+                    }
+                }
+            }
+            Action::ClearFilters => {
+                v.filters.clear();
+                v.refresh();
+            }
+            Action::HideColumn => {
+                if v.cols.len() <= 1 {
+                    note = Some("the last column cannot be hidden".to_string());
+                } else if v.col < v.cols.len() {
+                    v.cols.remove(v.col);
+                    v.refresh();
+                }
+            }
+            Action::ShowColumns => {
+                let cur = v.current_column();
+                v.cols = (0..v.data.columns.len()).collect();
+                v.col = cur
+                    .and_then(|c| v.cols.iter().position(|&k| k == c))
+                    .unwrap_or(0);
+                v.refresh();
+            }
+            Action::MoveColumnLeft if v.col > 0 && v.col < v.cols.len() => {
+                v.cols.swap(v.col, v.col - 1);
+                v.col -= 1;
+            }
+            Action::MoveColumnRight if v.col + 1 < v.cols.len() => {
+                v.cols.swap(v.col, v.col + 1);
+                v.col += 1;
+            }
+            _ => {}
+        }
+        self.message = note;
     }
 
     /// Moves the cursor of the active view.
@@ -698,8 +987,8 @@ impl App {
             }
             Some(Screen::Results(v)) => match a {
                 Action::Left => v.col = v.col.saturating_sub(1),
-                Action::Right => v.col = (v.col + 1).min(v.data.columns.len().saturating_sub(1)),
-                _ => v.selected = step(v.selected, v.data.rows.len()),
+                Action::Right => v.col = (v.col + 1).min(v.cols.len().saturating_sub(1)),
+                _ => v.selected = step(v.selected, v.row_count()),
             },
             // line counts depend on the width: the view clamps when drawing
             Some(Screen::Record(v)) => v.scroll = step(v.scroll, usize::MAX),
@@ -729,6 +1018,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.stack.is_empty() {
                 app.filtering = true;
             }
+        }
+        Action::FilterInput(_)
+        | Action::FilterBackspace
+        | Action::FilterAccept
+        | Action::FilterCancel
+            if app.row_input_open() =>
+        {
+            app.row_input(action)
         }
         Action::FilterInput(c) => {
             app.filter.push(c);
@@ -774,6 +1071,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::CopyCell => return app.copy_cell(),
         Action::Timeline => return app.timeline(),
         Action::Note(m) => app.message = Some(m),
+        Action::SearchNext => app.search_next(),
+        Action::SortColumn
+        | Action::RowFilterStart
+        | Action::FilterEqCell
+        | Action::FilterNeCell
+        | Action::ClearFilters
+        | Action::HideColumn
+        | Action::ShowColumns
+        | Action::MoveColumnLeft
+        | Action::MoveColumnRight
+        | Action::SearchStart => app.results_action(action),
         Action::ParamEdit
         | Action::ParamInput(_)
         | Action::ParamBackspace

@@ -22,6 +22,8 @@ pub enum Layer {
     Params,
     /// Typing a parameter value.
     ParamEdit,
+    /// Typing a row filter or a search in a result view.
+    RowInput,
     Global,
 }
 
@@ -37,6 +39,7 @@ impl Layer {
             Layer::Error => "Error",
             Layer::Params => "Parameters",
             Layer::ParamEdit => "Editing a parameter",
+            Layer::RowInput => "Typing a row filter or search",
             Layer::Global => "Everywhere",
         }
     }
@@ -268,15 +271,92 @@ impl Keymap {
             Layer::Results,
             &[Key::ch('h'), Key::plain(K::Left)],
             Action::Left,
-            "scroll columns left",
+            "column cursor left",
             false,
         );
         add(
             Layer::Results,
             &[Key::ch('l'), Key::plain(K::Right)],
             Action::Right,
-            "scroll columns right",
+            "column cursor right",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('s')],
+            Action::SortColumn,
+            "sort (asc/desc)",
             true,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('f')],
+            Action::RowFilterStart,
+            "filter rows by text",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('=')],
+            Action::FilterEqCell,
+            "keep rows == this cell",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('!')],
+            Action::FilterNeCell,
+            "keep rows != this cell",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('c')],
+            Action::ClearFilters,
+            "clear row filters",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('-')],
+            Action::HideColumn,
+            "hide column",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('+')],
+            Action::ShowColumns,
+            "show all columns",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('<')],
+            Action::MoveColumnLeft,
+            "move column left",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('>')],
+            Action::MoveColumnRight,
+            "move column right",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('/')],
+            Action::SearchStart,
+            "search",
+            true,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('n')],
+            Action::SearchNext,
+            "next match",
+            false,
         );
         add(
             Layer::Results,
@@ -310,7 +390,7 @@ impl Keymap {
             Layer::Results,
             &[Key::ch('y')],
             Action::CopyCell,
-            "copy cell (first column shown)",
+            "copy the current cell",
             false,
         );
         add(
@@ -402,6 +482,35 @@ impl Keymap {
         );
 
         add(
+            Layer::RowInput,
+            &[Key::plain(K::Enter)],
+            Action::FilterAccept,
+            "apply",
+            true,
+        );
+        add(
+            Layer::RowInput,
+            &[Key::plain(K::Esc)],
+            Action::FilterCancel,
+            "cancel",
+            true,
+        );
+        add(
+            Layer::RowInput,
+            &[Key::plain(K::Backspace)],
+            Action::FilterBackspace,
+            "delete a character",
+            false,
+        );
+        add(
+            Layer::RowInput,
+            &[Key::ctrl('c')],
+            Action::Quit,
+            "quit",
+            false,
+        );
+
+        add(
             Layer::Global,
             &[Key::ch('?')],
             Action::ToggleHelp,
@@ -438,7 +547,7 @@ impl Keymap {
                 && !key.alt
             {
                 match layer {
-                    Layer::Filter => return Some(Action::FilterInput(c)),
+                    Layer::Filter | Layer::RowInput => return Some(Action::FilterInput(c)),
                     Layer::ParamEdit => return Some(Action::ParamInput(c)),
                     _ => {}
                 }

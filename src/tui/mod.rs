@@ -7,7 +7,8 @@
 //!
 //! Beyond running and drilling: a rule's parameters (its top-level `let`s, [`params`]) are edited in a form
 //! and runs use the edited query; result views export to CSV/JSON and copy a cell with OSC 52 ([`export`]);
-//! a row or record opens the device timeline around it ([`timeline`]). SIGTERM and SIGHUP end the workbench
+//! a row or record opens the device timeline around it ([`timeline`]). A result view sorts, filters, hides
+//! and reorders columns and searches its fetched rows locally ([`table`]), around a column cursor. SIGTERM and SIGHUP end the workbench
 //! the normal way, restoring the terminal.
 
 pub mod action;
@@ -15,9 +16,11 @@ pub mod app;
 pub mod drill;
 pub mod exec;
 pub mod export;
+pub mod highlight;
 pub mod keymap;
 pub mod params;
 pub mod runtime;
+pub mod table;
 pub mod theme;
 pub mod timeline;
 pub mod ui;

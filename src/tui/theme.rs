@@ -47,4 +47,13 @@ impl Theme {
             Style::new().add_modifier(Modifier::REVERSED)
         }
     }
+    /// The header of the column under the column cursor.
+    pub fn current_column(self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+    /// The selected row's cell in the cursor column.
+    pub fn current_cell(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
 }

@@ -13,7 +13,9 @@ use crate::cli::output::sanitize;
 use crate::engine::value::format_datetime_iso;
 
 use super::action::JobPurpose;
-use super::app::{App, ErrorView, ParamsView, RecordView, ResultsView, RuleEntry, Screen};
+use super::app::{
+    App, ErrorView, InputKind, ParamsView, RecordView, ResultsView, RuleEntry, Screen,
+};
 use super::keymap::keys_label;
 use super::theme::Theme;
 
@@ -301,6 +303,7 @@ fn field<'a>(label: &'a str, value: String, theme: Theme) -> Line<'a> {
 
 /// The rule's detail; `edited` is the query as it will run when its parameters were edited.
 fn detail_lines(e: &RuleEntry, edited: Option<&str>, theme: Theme) -> Vec<Line<'static>> {
+    let query_lines = |q: &str| super::highlight::lines(q, theme.color);
     let mut out: Vec<Line<'static>> = Vec::new();
     match e {
         RuleEntry::Failed(err) => {
@@ -353,11 +356,11 @@ fn detail_lines(e: &RuleEntry, edited: Option<&str>, theme: Theme) -> Vec<Line<'
                         "Query as it will run (parameters edited; p to change)",
                         theme.header(),
                     ));
-                    out.extend(text_lines(q.trim_end()).into_iter().map(Line::raw));
+                    out.extend(query_lines(q.trim_end()));
                 }
                 None => {
                     out.push(Line::styled("Query", theme.header()));
-                    out.extend(text_lines(r.query.trim_end()).into_iter().map(Line::raw));
+                    out.extend(query_lines(r.query.trim_end()));
                 }
             }
         }
@@ -369,10 +372,29 @@ fn numeric(ty: &str) -> bool {
     matches!(ty, "long" | "int" | "real" | "decimal")
 }
 
+/// The first column position to draw so that the cursor column `col` is visible: from `first`, moved
+/// left to the cursor or right until the columns up to the cursor fit in `width`.
+fn first_column(first: usize, col: usize, widths: &[usize], width: usize) -> usize {
+    if col < first {
+        return col;
+    }
+    let mut first = first;
+    while first < col {
+        let used: usize = widths
+            .get(first..=col)
+            .map_or(0, |ws| ws.iter().map(|w| w + 1).sum());
+        if used <= width + 1 {
+            break;
+        }
+        first += 1;
+    }
+    first
+}
+
 /// Draws a result table; returns the number of data rows that fit.
 fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) -> usize {
-    let ncols = v.data.columns.len();
-    let nrows = v.data.rows.len();
+    let ncols = v.cols.len();
+    let nrows = v.row_count();
     v.col = v.col.min(ncols.saturating_sub(1));
     let block = Block::bordered();
     let inner = block.inner(area);
@@ -380,31 +402,33 @@ fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) ->
     v.selected = v.selected.min(nrows.saturating_sub(1));
     v.offset = scroll_to(v.offset, v.selected, height);
 
-    // visible columns from v.col
+    // the shown columns, from the first drawn one; the cursor column stays visible
+    let width = inner.width as usize;
+    let col_widths: Vec<usize> = v
+        .cols
+        .iter()
+        .map(|&c| v.data.widths.get(c).copied().unwrap_or(8))
+        .collect();
+    v.first_col = first_column(v.first_col, v.col, &col_widths, width);
     let mut cols = Vec::new();
     let mut used = 0usize;
-    let width = inner.width as usize;
-    for c in v.col..ncols {
+    for (pos, &c) in v.cols.iter().enumerate().skip(v.first_col) {
         if used >= width {
             break;
         }
-        let w = v.data.widths.get(c).copied().unwrap_or(8);
-        let w = w.min(width - used);
-        cols.push((c, w));
+        let w = col_widths.get(pos).copied().unwrap_or(8).min(width - used);
+        cols.push((pos, c, w));
         used += w + 1;
     }
     let last_col = cols.last().map(|c| c.0 + 1).unwrap_or(0);
-    let mut title = vec![Span::styled(
-        format!(" {} row{}", nrows, if nrows == 1 { "" } else { "s" }),
-        theme.title(),
-    )];
+    let mut title = vec![Span::styled(format!(" {}", v.summary()), theme.title())];
     if v.data.truncated {
         title.push(Span::styled(" (truncated)", theme.error()));
     }
     if ncols > 0 {
         title.push(Span::raw(format!(
             " · columns {}-{} of {}",
-            v.col + 1,
+            v.first_col + 1,
             last_col,
             ncols
         )));
@@ -420,8 +444,14 @@ fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) ->
         if nrows == 0 && ncols > 0 {
             let header: Vec<Span> = cols
                 .iter()
-                .map(|&(c, _)| {
-                    Span::styled(format!("{} ", sanitize(&v.data.columns[c])), theme.header())
+                .map(|&(_, c, _)| {
+                    Span::styled(
+                        format!(
+                            "{} ",
+                            sanitize(v.data.columns.get(c).map_or("", String::as_str))
+                        ),
+                        theme.header(),
+                    )
                 })
                 .collect();
             let [h, rest] =
@@ -433,29 +463,48 @@ fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) ->
     }
     let header = Row::new(
         cols.iter()
-            .map(|&(c, _)| Cell::from(sanitize(&v.data.columns[c])))
+            .map(|&(pos, c, _)| {
+                let name = sanitize(v.data.columns.get(c).map_or("", String::as_str));
+                let mark = match v.sort {
+                    Some((s, desc)) if s == c => {
+                        if desc {
+                            " ▼"
+                        } else {
+                            " ▲"
+                        }
+                    }
+                    _ => "",
+                };
+                let cell = Cell::from(format!("{name}{mark}"));
+                if pos == v.col {
+                    cell.style(theme.current_column())
+                } else {
+                    cell
+                }
+            })
             .collect::<Vec<_>>(),
     )
     .style(theme.header());
-    let rows: Vec<Row> = v
-        .data
-        .rows
-        .iter()
-        .enumerate()
-        .skip(v.offset)
+    let rows: Vec<Row> = (v.offset..nrows)
         .take(height)
+        .filter_map(|pos| Some((pos, v.row(pos)?)))
         .map(|(ri, row)| {
             let cells: Vec<Cell> = cols
                 .iter()
-                .map(|&(c, w)| {
+                .map(|&(pos, c, w)| {
                     let raw = row.get(c).map(String::as_str).unwrap_or("");
                     let head: String = raw.chars().take(w + 8).collect();
                     let text = sanitize(&head);
                     let ty = v.data.types.get(c).map(String::as_str).unwrap_or("");
-                    if numeric(ty) {
+                    let cell = if numeric(ty) {
                         Cell::from(Line::from(text).right_aligned())
                     } else {
                         Cell::from(text)
+                    };
+                    if pos == v.col && ri == v.selected {
+                        cell.style(theme.current_cell())
+                    } else {
+                        cell
                     }
                 })
                 .collect();
@@ -469,7 +518,7 @@ fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) ->
         .collect();
     let widths: Vec<Constraint> = cols
         .iter()
-        .map(|&(_, w)| Constraint::Length(w as u16))
+        .map(|&(_, _, w)| Constraint::Length(w as u16))
         .collect();
     f.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
@@ -695,14 +744,13 @@ fn draw_params(f: &mut Frame, v: &mut ParamsView, query: &str, theme: Theme, are
     let block = Block::bordered().title(Span::styled(" Query as it will run ", theme.header()));
     let inner = block.inner(rest);
     f.render_widget(block, rest);
-    let lines: Vec<Line> = text_lines(query.trim_end())
+    let lines: Vec<Line> = super::highlight::lines(query.trim_end(), theme.color)
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
-            Line::from(vec![
-                Span::styled(format!("{:>3} ", i + 1), theme.dim()),
-                Span::raw(l),
-            ])
+            let mut spans = vec![Span::styled(format!("{:>3} ", i + 1), theme.dim())];
+            spans.extend(l.spans);
+            Line::from(spans)
         })
         .collect();
     v.scroll = v.scroll.min(lines.len().saturating_sub(1));
@@ -720,6 +768,17 @@ fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
             fit_middle(&sanitize(&j.label), 30),
             j.elapsed.as_secs_f64()
         )));
+    } else if let Some(Screen::Results(ResultsView {
+        input: Some(input), ..
+    })) = app.stack.last()
+    {
+        let label = match input.kind {
+            InputKind::Filter => "filter rows: ",
+            InputKind::Search => "search: ",
+        };
+        left.push(Span::styled(format!(" {label}"), theme.key()));
+        left.push(Span::raw(sanitize(&input.text)));
+        left.push(Span::styled("█", theme.key()));
     } else if let Some(m) = &app.message {
         left.push(Span::raw(format!(" {}", sanitize(m))));
     } else if let Some(Screen::Results(v)) = app
@@ -729,9 +788,8 @@ fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .find(|s| !matches!(s, Screen::Record(_)))
     {
         left.push(Span::raw(format!(
-            " {} row{}{} · {}",
-            v.data.rows.len(),
-            if v.data.rows.len() == 1 { "" } else { "s" },
+            " {}{} · {}",
+            sanitize(&v.summary()),
             if v.data.truncated { " (truncated)" } else { "" },
             format_elapsed(v.data.elapsed)
         )));
@@ -790,6 +848,15 @@ fn draw_footer(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
 
 fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let layers = app.screen_layers();
+    let kw = app
+        .keymap
+        .active(&layers)
+        .iter()
+        .map(|b| Span::raw(keys_label(&b.keys)).width())
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 16)
+        + 1;
     let mut lines: Vec<Line> = Vec::new();
     for layer in &layers {
         let bindings: Vec<_> = app
@@ -807,13 +874,25 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         lines.push(Line::styled(layer.title(), theme.header()));
         for b in bindings {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", keys_label(&b.keys)), theme.key()),
+                Span::styled(format!("  {:<kw$}", keys_label(&b.keys)), theme.key()),
                 Span::raw(b.help),
             ]));
         }
     }
-    let w = area.width.saturating_sub(4).min(60);
-    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    // too tall for the screen: two columns side by side when the screen is wide enough
+    let avail = area.height.saturating_sub(4) as usize;
+    let two = lines.len() > avail && area.width >= 64;
+    let rows = if two {
+        lines.len().div_ceil(2)
+    } else {
+        lines.len()
+    };
+    let w = if two {
+        area.width.saturating_sub(4).min(110)
+    } else {
+        area.width.saturating_sub(4).min(60)
+    };
+    let h = (rows as u16 + 2).min(area.height.saturating_sub(2));
     let rect = Rect {
         x: area.x + (area.width.saturating_sub(w)) / 2,
         y: area.y + (area.height.saturating_sub(h)) / 2,
@@ -824,7 +903,15 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Keys · Esc or ? closes ", theme.title()));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
-    f.render_widget(Paragraph::new(lines), inner);
+    if two {
+        let right = lines.split_off(rows);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(inner);
+        f.render_widget(Paragraph::new(lines), a);
+        f.render_widget(Paragraph::new(right), b);
+    } else {
+        f.render_widget(Paragraph::new(lines), inner);
+    }
 }
 
 #[cfg(test)]
