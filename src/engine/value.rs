@@ -324,43 +324,8 @@ pub fn parse_timespan(text: &str) -> Option<i64> {
     parse_timespan_clock(s)
 }
 
-/// The suffixes of timespan literals, longest first within each unit, with their tick multipliers.
-pub const TIMESPAN_SUFFIXES: &[(&str, i64)] = &[
-    ("days", TICKS_PER_DAY),
-    ("day", TICKS_PER_DAY),
-    ("d", TICKS_PER_DAY),
-    ("hours", TICKS_PER_HOUR),
-    ("hour", TICKS_PER_HOUR),
-    ("hrs", TICKS_PER_HOUR),
-    ("hr", TICKS_PER_HOUR),
-    ("h", TICKS_PER_HOUR),
-    ("minutes", TICKS_PER_MINUTE),
-    ("minute", TICKS_PER_MINUTE),
-    ("min", TICKS_PER_MINUTE),
-    ("m", TICKS_PER_MINUTE),
-    ("seconds", TICKS_PER_SECOND),
-    ("second", TICKS_PER_SECOND),
-    ("sec", TICKS_PER_SECOND),
-    ("s", TICKS_PER_SECOND),
-    ("milliseconds", TICKS_PER_MILLI),
-    ("millisecond", TICKS_PER_MILLI),
-    ("millisec", TICKS_PER_MILLI),
-    ("millis", TICKS_PER_MILLI),
-    ("milli", TICKS_PER_MILLI),
-    ("ms", TICKS_PER_MILLI),
-    ("microseconds", TICKS_PER_MICRO),
-    ("microsecond", TICKS_PER_MICRO),
-    ("microsec", TICKS_PER_MICRO),
-    ("micros", TICKS_PER_MICRO),
-    ("micro", TICKS_PER_MICRO),
-    ("nanoseconds", 0),
-    ("nanosecond", 0),
-    ("nanosec", 0),
-    ("nanos", 0),
-    ("nano", 0),
-    ("ticks", 1),
-    ("tick", 1),
-];
+/// The suffixes of timespan literals and their tick multipliers: one table, in the KQL front end.
+pub use crate::kql::literal::TIMESPAN_SUFFIXES;
 
 /// `5d`, `-1.5h`, `100ms`, `10nanoseconds` (nanoseconds round down to ticks).
 pub fn parse_timespan_literal(s: &str) -> Option<i64> {
