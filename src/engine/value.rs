@@ -3,7 +3,7 @@
 //! Datetimes and timespans are 100 ns ticks, as in Kusto: a datetime counts ticks since the Unix epoch (UTC),
 //! so the whole range 0001-01-01 .. 9999-12-31 fits an i64 at full precision.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::kql::ScalarType;
 
@@ -164,151 +164,16 @@ pub fn format_real(f: f64) -> String {
     }
 }
 
-/// ISO-8601 UTC with the fraction trimmed: `2017-01-29T09:00:05Z`, `2014-05-25T08:20:03.1234567Z`.
-pub fn format_datetime_iso(ticks: i64) -> String {
-    match ticks_to_naive(ticks) {
-        Some(dt) => {
-            let frac = ticks.rem_euclid(TICKS_PER_SECOND);
-            let base = format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                dt.year(),
-                dt.month(),
-                dt.day(),
-                dt.hour(),
-                dt.minute(),
-                dt.second()
-            );
-            if frac == 0 {
-                format!("{base}Z")
-            } else {
-                let f = format!("{frac:07}");
-                format!("{base}.{}Z", f.trim_end_matches('0'))
-            }
-        }
-        None => String::new(),
-    }
-}
-
-/// `[-][d.]hh:mm:ss[.fffffff]`
-pub fn format_timespan(ticks: i64) -> String {
-    let neg = ticks < 0;
-    let t = ticks.unsigned_abs();
-    let tps = TICKS_PER_SECOND as u64;
-    let frac = t % tps;
-    let secs = t / tps;
-    let days = secs / 86_400;
-    let h = (secs / 3600) % 24;
-    let m = (secs / 60) % 60;
-    let s = secs % 60;
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if days > 0 {
-        out.push_str(&format!("{days}."));
-    }
-    out.push_str(&format!("{h:02}:{m:02}:{s:02}"));
-    if frac > 0 {
-        out.push_str(&format!(".{frac:07}"));
-    }
-    out
-}
+// One implementation of these, in the KQL front end (the lowest layer): datetime(...) literals, todatetime(),
+// --now and the parse operator all read datetimes the same way.
+pub use crate::kql::literal::{
+    format_datetime_iso, format_timespan, naive_to_ticks, parse_datetime,
+};
 
 pub fn ticks_to_naive(ticks: i64) -> Option<NaiveDateTime> {
     let secs = ticks.div_euclid(TICKS_PER_SECOND);
     let nanos = (ticks.rem_euclid(TICKS_PER_SECOND) * 100) as u32;
     DateTime::<Utc>::from_timestamp(secs, nanos).map(|d| d.naive_utc())
-}
-
-pub fn naive_to_ticks(dt: &NaiveDateTime) -> i64 {
-    let utc = dt.and_utc();
-    utc.timestamp() * TICKS_PER_SECOND + (utc.timestamp_subsec_nanos() / 100) as i64
-}
-
-/// Parses the datetime forms KQL accepts in `datetime(...)` and `todatetime()`: ISO-8601 with `T` or a space,
-/// 0 to 7 fraction digits, optional `Z` or offset; a date alone; RFC 822 / RFC 850 forms.
-pub fn parse_datetime(text: &str) -> Option<i64> {
-    let s = text.trim();
-    if s.is_empty() {
-        return None;
-    }
-    // Offset or Z forms
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Some(naive_to_ticks(&dt.naive_utc()) + sub_micro_ticks(s));
-    }
-    let (body, offset_secs) = split_offset(s);
-    let body = body.trim_end_matches('Z').trim_end_matches('z');
-    let fmts = [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H",
-        "%Y/%m/%d %H:%M:%S%.f",
-        "%Y/%m/%d %H:%M",
-        "%Y%m%d %H:%M:%S%.f",
-        // US forms, as Kusto's todatetime() reads them (parse-operator-01)
-        "%m/%d/%Y %H:%M:%S%.f",
-        "%m/%d/%Y %H:%M",
-        "%m/%d/%Y %I:%M:%S %p",
-    ];
-    for f in fmts {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(body, f) {
-            return Some(naive_to_ticks(&dt) - offset_secs * TICKS_PER_SECOND);
-        }
-    }
-    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%m/%d/%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(body, f) {
-            return Some(naive_to_ticks(&d.and_hms_opt(0, 0, 0)?) - offset_secs * TICKS_PER_SECOND);
-        }
-    }
-    // RFC 822 / 2822: "Sat, 8 Nov 2014 15:05:02 GMT", RFC 850: "Saturday, 08-Nov-14 15:05:02 GMT"
-    let s2 = s.replace("GMT", "+0000").replace("UTC", "+0000");
-    if let Ok(dt) = DateTime::parse_from_rfc2822(&s2) {
-        return Some(naive_to_ticks(&dt.naive_utc()));
-    }
-    for f in [
-        "%A, %d-%b-%y %H:%M:%S %z",
-        "%a, %d %b %Y %H:%M %z",
-        "%d %b %Y %H:%M:%S %z",
-        "%d %b %Y %H:%M %z",
-    ] {
-        if let Ok(dt) = DateTime::parse_from_str(&s2, f) {
-            return Some(naive_to_ticks(&dt.naive_utc()));
-        }
-    }
-    None
-}
-
-/// chrono keeps nanoseconds, so a 7th fraction digit survives; nothing to add. Kept as a hook so the
-/// parse above stays exact to the tick.
-fn sub_micro_ticks(_s: &str) -> i64 {
-    0
-}
-
-fn split_offset(s: &str) -> (&str, i64) {
-    // trailing +hh:mm / -hh:mm / +hhmm after a time part
-    if s.len() > 6 {
-        let bytes = s.as_bytes();
-        for cut in [6usize, 5] {
-            if s.len() <= cut {
-                continue;
-            }
-            let i = s.len() - cut;
-            let c = bytes[i];
-            if (c == b'+' || c == b'-') && s[..i].contains(':') {
-                let tail = &s[i + 1..];
-                let digits: String = tail.chars().filter(|c| c.is_ascii_digit()).collect();
-                if digits.len() == 4 && (tail.len() == 4 || tail.len() == 5) {
-                    let hh: i64 = digits[..2].parse().ok().unwrap_or(0);
-                    let mm: i64 = digits[2..].parse().ok().unwrap_or(0);
-                    let sign = if c == b'+' { 1 } else { -1 };
-                    return (&s[..i], sign * (hh * 3600 + mm * 60));
-                }
-            }
-        }
-    }
-    (s, 0)
 }
 
 /// Parses a timespan in the forms KQL accepts: literals (`5d`, `1.5h`, `30m`, `10s`, `100ms`,
