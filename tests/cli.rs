@@ -28,7 +28,7 @@ fn query_json_has_the_documented_shape() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::stdout_json(&out);
     assert_eq!(
         v,
         serde_json::json!({
@@ -240,10 +240,7 @@ fn the_corpus_checks() {
 /// devices as its manifest's parameters say.
 #[test]
 fn query_over_the_sample_data() {
-    let m: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::repo_dir().join("sample-data/manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let m = common::sample_manifest();
     let devices = m["parameters"]["devices"]
         .as_i64()
         .expect("devices parameter");
@@ -253,13 +250,9 @@ fn query_over_the_sample_data() {
         .arg("DeviceInfo | summarize n = dcount(DeviceId), t = max(Timestamp) | extend late = t > now()")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("reference time"));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::stdout_json(&out);
     assert_eq!(v["rows"][0][0], devices);
     assert_eq!(
         v["rows"][0][2], false,
@@ -312,12 +305,8 @@ fn dynamic_branches_take_the_other_branch_type() {
         .arg(r#"print a = iff(true, split("a.b", ".")[0], strcat("x", "y")), b = iff(false, dynamic(5), 7), c = case(false, parse_json("[1]"), "s")"#)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_ok(&out);
+    let v = common::stdout_json(&out);
     let types: Vec<&str> = v["columns"]
         .as_array()
         .unwrap()
@@ -349,7 +338,7 @@ fn random_functions_are_in_range_and_repeatable() {
     let (a, b) = (run(), run());
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout, "same now(), same values");
-    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let v = common::stdout_json(&a);
     let rows = v["rows"].as_array().unwrap();
     let mut guids = std::collections::BTreeSet::new();
     for r in rows {
@@ -375,12 +364,8 @@ fn top_nested_levels() {
         .args(["query", "--format", "json", "-e", q])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_ok(&out);
+    let v = common::stdout_json(&out);
     let names: Vec<&str> = v["columns"]
         .as_array()
         .unwrap()

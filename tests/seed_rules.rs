@@ -25,9 +25,7 @@ const SEEDS: &[&str] = &[
 type Groups = BTreeMap<(String, String, String), (i64, i64, BTreeSet<i64>, i64)>;
 
 fn manifest() -> Value {
-    let text = std::fs::read_to_string(common::repo_dir().join("sample-data/manifest.json"))
-        .expect("manifest");
-    serde_json::from_str(&text).expect("manifest is JSON")
+    common::sample_manifest()
 }
 
 fn ticks(v: &Value) -> i64 {
@@ -125,18 +123,14 @@ fn run_seeds() -> BTreeMap<String, Value> {
         .args(["--data", "sample-data", "--format", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_ok(&out);
     // the run says which reference time it used
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("reference time"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = common::stdout_json(&out);
     let m = manifest();
     assert_eq!(
         doc["reference_time"].as_str().map(parse_datetime),
@@ -261,12 +255,8 @@ fn narrowing_the_window_keeps_only_the_last_day() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_ok(&out);
+    let doc = common::stdout_json(&out);
     let got = actual(&doc["results"][0]);
     // recomputed from the plants inside [now-1d, now]
     let mut want = Groups::new();
@@ -317,12 +307,8 @@ fn the_rmm_pack_finds_every_tool_plant() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_ok(&out);
+    let doc = common::stdout_json(&out);
     let mut by_file: BTreeMap<String, Groups> = BTreeMap::new();
     for r in doc["results"].as_array().unwrap() {
         let name = r["file"]
