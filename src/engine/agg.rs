@@ -633,7 +633,6 @@ impl Planner<'_> {
         aggs: &[ast::NamedExpr],
         by: &[ast::NamedExpr],
         scope: &Scope,
-        span: Span,
     ) -> Result<Frame, Diagnostic> {
         let ctx = Ctx::rows(&f.cols, scope);
         // group keys under temporary names, so that `by bin(Timestamp, 1h)` does not change what the
@@ -758,7 +757,6 @@ impl Planner<'_> {
             sel.push(col(tmp.as_str()).alias(name.as_str()));
             cols.push((name.clone(), *ty));
         }
-        let _ = span;
         Ok(Frame {
             lf: lf.select(sel),
             cols,

@@ -356,7 +356,7 @@ impl Planner<'_> {
                     Ok(both)
                 }
             }
-            ExprKind::ListOp { op, expr, items } => self.list_op(*op, expr, items, ctx, e.span),
+            ExprKind::ListOp { op, expr, items } => self.list_op(*op, expr, items, ctx),
             ExprKind::Call { name, args } => self.call(name, args, ctx, e.span),
             ExprKind::Member { expr, name } => {
                 let base = self.compile(expr, ctx)?;
@@ -820,7 +820,6 @@ impl Planner<'_> {
         expr: &ast::Expr,
         items: &[ast::Expr],
         ctx: &Ctx,
-        span: Span,
     ) -> Result<Typed, Diagnostic> {
         let x = self.compile(expr, ctx)?;
         let Some(vals) = self.list_items(items, ctx)? else {
@@ -866,7 +865,6 @@ impl Planner<'_> {
                 })
             }
             _ => {
-                let _ = span;
                 let ci = matches!(op, ListOp::InCi | ListOp::NotInCi);
                 let neg = matches!(op, ListOp::NotIn | ListOp::NotInCi);
                 if let Some(k) = &x.konst {

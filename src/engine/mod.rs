@@ -38,7 +38,8 @@ pub struct RunOptions {
     pub now: Option<i64>,
     /// At most this many rows are returned; the result says when it was truncated.
     pub row_cap: Option<usize>,
-    /// Set to cancel a running query (checked between stages).
+    /// Set to cancel the query: checked before it starts running; a polars collect under way is not
+    /// interrupted (callers such as the TUI drop the late result).
     pub cancel: Option<Arc<AtomicBool>>,
 }
 
@@ -92,7 +93,7 @@ pub fn plan(
 ) -> Result<Frame, Diagnostic> {
     let query = kql::parse(source)?;
     let now = opts.now.unwrap_or_else(wall_clock_now);
-    let mut planner = plan::Planner::new(tables, now, opts.cancel.clone());
+    let mut planner = plan::Planner::new(tables, now);
     planner.plan_query(&query)
 }
 

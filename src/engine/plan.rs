@@ -2,8 +2,6 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use polars::prelude::*;
 
@@ -88,7 +86,6 @@ impl Scope {
 pub struct Planner<'a> {
     pub(crate) tables: &'a dyn TableProvider,
     pub(crate) now: i64,
-    pub(crate) _cancel: Option<Arc<AtomicBool>>,
     scans: HashMap<String, Frame>,
     pub(crate) tmp_counter: usize,
 }
@@ -155,11 +152,10 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 }
 
 impl<'a> Planner<'a> {
-    pub fn new(tables: &'a dyn TableProvider, now: i64, cancel: Option<Arc<AtomicBool>>) -> Self {
+    pub fn new(tables: &'a dyn TableProvider, now: i64) -> Self {
         Planner {
             tables,
             now,
-            _cancel: cancel,
             scans: HashMap::new(),
             tmp_counter: 0,
         }
@@ -789,7 +785,7 @@ impl<'a> Planner<'a> {
                 }
                 Ok(select_cols(f.lf, ordered))
             }
-            OpKind::Summarize { aggs, by, .. } => self.summarize(f, aggs, by, scope, span),
+            OpKind::Summarize { aggs, by, .. } => self.summarize(f, aggs, by, scope),
             OpKind::TopNested(levels) => self.top_nested(f, levels, scope, span),
             OpKind::Count => Ok(Frame {
                 lf: f.lf.select([len().cast(DataType::Int64).alias("Count")]),
