@@ -24,9 +24,13 @@ fn fixture(shape: &str) -> PathBuf {
 
 fn tz(minutes: i32) -> LoadOptions {
     LoadOptions {
-        tz: Some(minutes),
+        tz: Some(huntbench::data::time::Zone::Fixed(minutes)),
         ..Default::default()
     }
+}
+
+fn zone(name: &str) -> LoadOptions {
+    LoadOptions::from_args(Some(name), None, false).unwrap()
 }
 
 fn load(shape: &str, opts: &LoadOptions) -> (Catalog, DataFrame) {
@@ -134,6 +138,8 @@ fn portal_csv_shapes_load_as_the_clean_csv() {
         ("sentinel_local", tz(120)),
         // Sentinel export with `[UTC]`: the suffix wins over --tz.
         ("sentinel_utc", tz(300)),
+        // en-US portal in Europe/Berlin: +01:00 for the March row, +02:00 (summer time) for the May rows.
+        ("portal_berlin_local", zone("Europe/Berlin")),
     ] {
         let cat = assert_same(shape, &opts, &expected);
         assert!(cat.warnings().is_empty(), "{shape}: {:?}", cat.warnings());
@@ -530,4 +536,65 @@ fn seed_rules_agree_over_every_sample_format() {
             Some(b) => assert_eq!(&results, b, "{format}"),
         }
     }
+}
+
+#[test]
+fn parquet_timestamps_as_micros_and_as_int96() {
+    // Written by pyarrow (generate.py) as ADX `.export` and Spark write Parquet: datetime as INT64
+    // TIMESTAMP_MICROS (UTC-adjusted) and as the legacy INT96; dynamic as a JSON string.
+    let expected = clean();
+    for shape in ["parquet_micros", "parquet_int96"] {
+        let cat = assert_same(shape, &LoadOptions::default(), &expected);
+        assert!(cat.warnings().is_empty(), "{shape}: {:?}", cat.warnings());
+    }
+}
+
+/// The rows of `df` ordered by Timestamp, restricted to the clean file's columns.
+fn by_time(df: &DataFrame, columns: &[PlSmallStr]) -> DataFrame {
+    df.select(columns.iter().cloned())
+        .unwrap()
+        .sort(["Timestamp"], SortMultipleOptions::default())
+        .unwrap()
+}
+
+#[test]
+fn export_containers_partitioned_by_date_load_as_one_table() {
+    // Log Analytics data export (`am-<Table>/WorkspaceResourceId=…/y=/m=/d=/h=/m=/PT05M.json`, JSON lines with
+    // TimeGenerated, TenantId, Type…) and the Defender streaming API to storage
+    // (`insights-logs-advancedhunting-<table>/tenantId=…/y=…/PT1H.json`): one file per time slice, read as
+    // one table named by the container.
+    let expected = clean();
+    let names: Vec<PlSmallStr> = expected.get_column_names().into_iter().cloned().collect();
+    let want = by_time(&expected, &names);
+    for shape in ["la_export", "streaming_container"] {
+        let (cat, df) = load(shape, &LoadOptions::default());
+        assert!(cat.warnings().is_empty(), "{shape}: {:?}", cat.warnings());
+        let t = cat.tables();
+        assert_eq!(t.len(), 1, "{shape}: {t:?}");
+        assert_eq!(t[0].rows, 3, "{shape}");
+        let got = by_time(&df, &names);
+        assert_eq!(got.schema(), want.schema(), "{shape}: schema");
+        for c in &names {
+            let a = got
+                .column(c.as_str())
+                .unwrap()
+                .as_materialized_series()
+                .clone();
+            let b = want
+                .column(c.as_str())
+                .unwrap()
+                .as_materialized_series()
+                .clone();
+            assert!(a.equals_missing(&b), "{shape}: column {c}: {a:?} vs {b:?}");
+        }
+    }
+    // The Log Analytics columns stay available.
+    let (_, df) = load("la_export", &LoadOptions::default());
+    assert_eq!(strs(&df, "Type"), vec!["DeviceProcessEvents"; 3]);
+}
+
+#[test]
+fn an_unknown_zone_name_is_refused_with_the_reason() {
+    let e = LoadOptions::from_args(Some("Europe/Atlantis"), None, false).unwrap_err();
+    assert!(e.contains("--tz") && e.contains("Europe/Atlantis"), "{e}");
 }

@@ -22,8 +22,8 @@ pub enum DataCommand {
 /// Options for reading exports, shared by commands that load data.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct LoadArgs {
-    /// Time zone of datetimes written without one (portal exports in local time): UTC or a fixed offset
-    /// such as +02:00.
+    /// Time zone of datetimes written without one (portal exports in local time): UTC, a fixed offset
+    /// such as +02:00, or a zone name such as Europe/Berlin (daylight saving time followed).
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
     /// Day/month order of numeric dates like 05/12/2024 (default: decided from each file's values,

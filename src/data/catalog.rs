@@ -22,7 +22,7 @@ use crate::data::error::{DataError, DataWarning};
 use crate::data::jsonfile::{self, JsonData};
 use crate::data::schema::{self, TableDef};
 use crate::data::time::{
-    DateOrder, DateOrderEvidence, TICKS_PER_DAY, TimeOptions, format_offset, parse_tz,
+    DateOrder, DateOrderEvidence, TICKS_PER_DAY, TimeOptions, Zone, parse_zone,
 };
 use crate::data::types::polars_dtype;
 use crate::data::{TableProvider, TableSchema};
@@ -78,8 +78,8 @@ enum Source {
 struct FileColumn {
     /// The column name after normalisation (`"Timestamp [UTC]"` → `Timestamp`).
     name: String,
-    /// The zone a header suffix gives the column's zone-less values (`[UTC]` is 0), in minutes east of UTC.
-    zone: Option<i32>,
+    /// The zone a header suffix gives the column's zone-less values (`[UTC]`, `[+02:00]`).
+    zone: Option<Zone>,
     /// The name as the file has it.
     raw: String,
     /// The type the file's values suggest (inferred, declared, or the Parquet type's).
@@ -106,7 +106,7 @@ struct Part {
 impl Part {
     fn time_for(&self, c: &FileColumn) -> TimeOptions {
         TimeOptions {
-            offset_minutes: c.zone.unwrap_or(self.time.offset_minutes),
+            zone: c.zone.unwrap_or(self.time.zone),
             order: self.time.order,
         }
     }
@@ -193,8 +193,8 @@ fn display(p: &Path) -> String {
 /// locale dates, and whether an unreadable value is an error.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LoadOptions {
-    /// `--tz`: minutes east of UTC of zone-less datetimes (portal exports in local time); `None` is UTC.
-    pub tz: Option<i32>,
+    /// `--tz`: the zone of zone-less datetimes (portal exports in local time); `None` is UTC.
+    pub tz: Option<Zone>,
     /// `--date-order`: `None` decides from each file's values (month first when they do not say).
     pub date_order: Option<DateOrder>,
     /// `--strict`: a value that cannot be read as its column's type is an error (file:line), not a warning.
@@ -210,7 +210,7 @@ impl LoadOptions {
     ) -> Result<LoadOptions, String> {
         Ok(LoadOptions {
             tz: tz
-                .map(|z| parse_tz(z).map_err(|e| format!("--tz: {e}")))
+                .map(|z| parse_zone(z).map_err(|e| format!("--tz: {e}")))
                 .transpose()?,
             date_order: date_order
                 .map(|o| DateOrder::parse(o).map_err(|e| format!("--date-order: {e}")))
@@ -221,7 +221,7 @@ impl LoadOptions {
 
     fn validation_time(&self) -> TimeOptions {
         TimeOptions {
-            offset_minutes: self.tz.unwrap_or(0),
+            zone: self.tz.unwrap_or_default(),
             order: self.date_order,
         }
     }
@@ -229,14 +229,14 @@ impl LoadOptions {
 
 /// A header suffix's zone: `[UTC]` → `Some(Some(0))`, `[Local Time]` → `Some(None)` (the `--tz` zone),
 /// `[+02:00]` → `Some(Some(120))`; no suffix → `None`.
-fn header_zone(raw: &str) -> Option<(String, Option<i32>)> {
+fn header_zone(raw: &str) -> Option<(String, Option<Zone>)> {
     let t = raw.trim();
     let open = t.rfind(" [")?;
     let inner = t[open + 2..].strip_suffix(']')?;
     let zone = if inner.eq_ignore_ascii_case("Local Time") || inner.eq_ignore_ascii_case("Local") {
         None
     } else {
-        Some(parse_tz(inner).ok()?)
+        Some(parse_zone(inner).ok()?)
     };
     Some((t[..open].trim_end().to_string(), zone))
 }
@@ -250,7 +250,7 @@ fn normalise_header(raw: &str) -> String {
 }
 
 /// The zone a header suffix gives, if any (see [`header_zone`]).
-fn suffix_zone(raw: &str) -> Option<i32> {
+fn suffix_zone(raw: &str) -> Option<Zone> {
     header_zone(raw).and_then(|(_, z)| z)
 }
 
@@ -505,7 +505,7 @@ fn read_csv_part(
         columns,
         polars_csv: info.polars_compatible,
         time: TimeOptions {
-            offset_minutes: opts.tz.unwrap_or(0),
+            zone: opts.tz.unwrap_or_default(),
             order,
         },
         shape: "CSV",
@@ -691,7 +691,7 @@ fn read_parquet_part(
         columns,
         polars_csv: false,
         time: TimeOptions {
-            offset_minutes: opts.tz.unwrap_or(0),
+            zone: opts.tz.unwrap_or_default(),
             order: opts.date_order,
         },
         shape: "Parquet",
@@ -739,7 +739,7 @@ fn read_json_part(
                     evidence.see(*pos, text);
                 }
                 let time = TimeOptions {
-                    offset_minutes: suffix_zone(raw).unwrap_or(validate.offset_minutes),
+                    zone: suffix_zone(raw).unwrap_or(validate.zone),
                     ..validate
                 };
                 if let Some(v) = r.get(raw, idx)
@@ -788,7 +788,7 @@ fn read_json_part(
         columns,
         polars_csv: false,
         time: TimeOptions {
-            offset_minutes: opts.tz.unwrap_or(0),
+            zone: opts.tz.unwrap_or_default(),
             order,
         },
         shape: data.shape,
@@ -1064,6 +1064,43 @@ fn data_files(dir: &Path) -> Result<Vec<(PathBuf, Option<Format>)>, DataError> {
     Ok(out)
 }
 
+/// The data files under `dir` at any depth, in path order (hidden entries skipped).
+fn data_files_deep(dir: &Path) -> Result<Vec<(PathBuf, Format)>, DataError> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for (p, f) in data_files(&d)? {
+            match f {
+                Some(f) => out.push((p, f)),
+                None => pending.push(p),
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The table a folder's name gives: the name itself, or the table of an export container: Log Analytics
+/// data export writes `am-<Table>` containers; the Defender streaming API to storage writes
+/// `insights-logs-advancedhunting-<table>` (lower case, matched to the Defender table).
+fn folder_table_name(stem: &str) -> String {
+    if let Some(t) = stem.strip_prefix("am-").filter(|t| !t.is_empty()) {
+        return t.to_string();
+    }
+    let lower = stem.to_ascii_lowercase();
+    if let Some(t) = lower
+        .strip_prefix("insights-logs-advancedhunting-")
+        .filter(|t| !t.is_empty())
+    {
+        return schema::defender_tables()
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(t))
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| t.to_string());
+    }
+    stem.to_string()
+}
+
 impl Catalog {
     /// Opens a folder of exported tables, reading datetimes as UTC and deciding each file's date order
     /// from its values.
@@ -1088,22 +1125,19 @@ impl Catalog {
         let mut warnings = Vec::new();
         // Table name -> (the file or folder that gave it, its part files).
         let mut found: BTreeMap<String, (PathBuf, Vec<PartFile>)> = BTreeMap::new();
+        // Tables named by Defender streaming records (`AdvancedHunting-<Table>`): one file (`PT1H.json`) may
+        // hold several tables, and a container folder (`y=/m=/d=/h=/m=/PT1H.json`) holds many files of each;
+        // every file's records of a table are parts of that table.
+        let mut streamed: BTreeMap<String, (PathBuf, Vec<PartFile>)> = BTreeMap::new();
         for (path, format) in entries {
-            // Defender streaming records name their tables (`AdvancedHunting-<Table>`), and one file
-            // (`PT1H.json`) may hold several: each becomes a table of its own.
             if let Some(f @ (Format::Json | Format::JsonLines)) = format {
                 let categories = jsonfile::read_json(&path, f == Format::JsonLines)?.categories;
                 if !categories.is_empty() {
                     for table in categories {
-                        if let Some((first, _)) = found.get(&table) {
-                            return Err(DataError::DuplicateTable {
-                                table,
-                                first: display(first),
-                                second: display(&path),
-                            });
-                        }
-                        let parts = vec![(path.clone(), f, Some(table.clone()))];
-                        found.insert(table, (path.clone(), parts));
+                        let entry = streamed
+                            .entry(table.clone())
+                            .or_insert_with(|| (path.clone(), Vec::new()));
+                        entry.1.push((path.clone(), f, Some(table)));
                     }
                     continue;
                 }
@@ -1118,21 +1152,47 @@ impl Catalog {
             let parts: Vec<PartFile> = match format {
                 Some(f) => vec![(path.clone(), f, None)],
                 None => {
-                    let inner: Vec<PartFile> = data_files(&path)?
-                        .into_iter()
-                        .filter_map(|(p, f)| f.map(|f| (p, f, None)))
-                        .collect();
+                    // A table's folder: its data files at any depth (exports partitioned by date).
+                    let mut inner: Vec<PartFile> = Vec::new();
+                    let mut categorised = false;
+                    for (p, f) in data_files_deep(&path)? {
+                        if matches!(f, Format::Json | Format::JsonLines) {
+                            let categories =
+                                jsonfile::read_json(&p, f == Format::JsonLines)?.categories;
+                            if !categories.is_empty() {
+                                categorised = true;
+                                for table in categories {
+                                    let entry = streamed
+                                        .entry(table.clone())
+                                        .or_insert_with(|| (path.clone(), Vec::new()));
+                                    entry.1.push((p.clone(), f, Some(table)));
+                                }
+                                continue;
+                            }
+                        }
+                        inner.push((p, f, None));
+                    }
                     if inner.is_empty() {
                         continue;
+                    }
+                    if categorised {
+                        return Err(DataError::Invalid {
+                            path: display(&path),
+                            message:
+                                "the folder mixes Defender streaming records (which name their \
+                                      tables) with other files; put the other files in a folder of \
+                                      their own"
+                                    .into(),
+                        });
                     }
                     inner
                 }
             };
-            let mut name = stem.clone();
+            let mut name = folder_table_name(&stem);
             if schema::defender_table(&name).is_none()
                 && let Some(def) = schema::defender_tables()
                     .iter()
-                    .find(|t| t.name.eq_ignore_ascii_case(&stem))
+                    .find(|t| t.name.eq_ignore_ascii_case(&name))
             {
                 warnings.push(DataWarning {
                     file: display(&path),
@@ -1154,6 +1214,16 @@ impl Catalog {
                 });
             }
             found.insert(name, (path, parts));
+        }
+        for (table, (path, parts)) in streamed {
+            if let Some((first, _)) = found.get(&table) {
+                return Err(DataError::DuplicateTable {
+                    table,
+                    first: display(first),
+                    second: display(&path),
+                });
+            }
+            found.insert(table, (path, parts));
         }
         let mut tables = BTreeMap::new();
         for (name, (_, files)) in found {
@@ -1244,7 +1314,7 @@ impl Catalog {
                         .map(|c| (c.name.clone(), c.ty.unwrap_or(ScalarType::String)))
                         .collect(),
                     time_range,
-                    zone: format_offset(p.time.offset_minutes),
+                    zone: p.time.zone.name(),
                     date_order: p.time.order,
                     warnings: self
                         .warnings

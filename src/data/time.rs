@@ -203,19 +203,91 @@ impl DateOrder {
     }
 }
 
+/// The zone of datetimes written without one: a fixed offset, or a named IANA zone whose offset follows
+/// daylight saving time (`Europe/Berlin` is +01:00 in winter and +02:00 in summer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Zone {
+    /// Minutes east of UTC (`+02:00` is 120).
+    Fixed(i32),
+    /// An IANA time zone.
+    Named(chrono_tz::Tz),
+}
+
+impl Default for Zone {
+    fn default() -> Zone {
+        Zone::Fixed(0)
+    }
+}
+
+impl Zone {
+    pub const UTC: Zone = Zone::Fixed(0);
+
+    /// The UTC ticks of a wall-clock time in this zone. In a named zone, a wall-clock time that occurs twice
+    /// (the hour repeated when daylight saving time ends) is read as the first of the two, and one that never
+    /// occurs (the hour skipped when it starts) is rejected (`None`): the export cannot have written it.
+    pub fn to_utc(self, local_ticks: i64) -> Option<i64> {
+        match self {
+            Zone::Fixed(m) => local_ticks.checked_sub(i64::from(m) * TICKS_PER_MINUTE),
+            Zone::Named(tz) => {
+                use chrono::{LocalResult, Offset, TimeZone};
+                let secs = local_ticks.div_euclid(TICKS_PER_SECOND);
+                let naive = chrono::DateTime::from_timestamp(secs, 0)?.naive_utc();
+                // `Ambiguous` holds the earliest instant first.
+                let offset = match tz.offset_from_local_datetime(&naive) {
+                    LocalResult::Single(o) | LocalResult::Ambiguous(o, _) => o,
+                    LocalResult::None => return None,
+                };
+                let east = i64::from(offset.fix().local_minus_utc());
+                local_ticks.checked_sub(east * TICKS_PER_SECOND)
+            }
+        }
+    }
+
+    /// How the zone is written back: `UTC`, `+02:00`, `Europe/Berlin`.
+    pub fn name(self) -> String {
+        match self {
+            Zone::Fixed(m) => format_offset(m),
+            Zone::Named(tz) => tz.name().to_string(),
+        }
+    }
+}
+
 /// How to read datetime text that carries no zone (locale forms, zone-less ISO) and numeric locale dates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TimeOptions {
-    /// The zone of zone-less values, in minutes east of UTC (`+02:00` is 120). Text with `Z` or an offset
-    /// is read as written.
-    pub offset_minutes: i32,
+    /// The zone of zone-less values. Text with `Z` or an offset is read as written.
+    pub zone: Zone,
     /// The order of numeric locale dates; `None` accepts either (month first when both read), which is
     /// only right for validating and for inference, before a file's order is decided.
     pub order: Option<DateOrder>,
 }
 
-/// Parses a time zone option: `UTC`, `Z`, `GMT`, or a fixed offset `±HH[:mm]`, `±HHmm`, optionally after
-/// `UTC`/`GMT` (`UTC+02:00`). Returns minutes east of UTC. Named zones (`Europe/Berlin`) are not supported.
+/// Parses a time zone option: `UTC`, `Z`, `GMT`, a fixed offset `±HH[:mm]`, `±HHmm`, optionally after
+/// `UTC`/`GMT` (`UTC+02:00`), or an IANA zone name (`Europe/Berlin`, `America/New_York`; case-insensitive),
+/// whose offset follows daylight saving time.
+pub fn parse_zone(s: &str) -> Result<Zone, String> {
+    let t = s.trim();
+    match parse_tz(t) {
+        Ok(m) => Ok(Zone::Fixed(m)),
+        Err(fixed_err) => {
+            if t.contains('/') || t.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
+                if let Some(tz) = chrono_tz::TZ_VARIANTS
+                    .iter()
+                    .find(|z| z.name().eq_ignore_ascii_case(t))
+                {
+                    return Ok(Zone::Named(*tz));
+                }
+                return Err(format!(
+                    "time zone `{t}`: not a known IANA zone name (e.g. Europe/Berlin, America/New_York) nor UTC or a fixed offset such as +02:00"
+                ));
+            }
+            Err(fixed_err)
+        }
+    }
+}
+
+/// Parses a fixed time zone: `UTC`, `Z`, `GMT`, or a fixed offset `±HH[:mm]`, `±HHmm`, optionally after
+/// `UTC`/`GMT` (`UTC+02:00`). Returns minutes east of UTC. Named zones are read by [`parse_zone`].
 pub fn parse_tz(s: &str) -> Result<i32, String> {
     let t = s.trim();
     let upper = t.to_ascii_uppercase();
@@ -228,7 +300,7 @@ pub fn parse_tz(s: &str) -> Result<i32, String> {
         .unwrap_or(&upper);
     let err = || {
         format!(
-            "time zone `{t}`: expected UTC or a fixed offset such as +02:00 or -0530 (named zones are not supported)"
+            "time zone `{t}`: expected UTC, a fixed offset such as +02:00 or -0530, or a zone name such as Europe/Berlin"
         )
     };
     let (sign, body) = if let Some(b) = rest.strip_prefix('+') {
@@ -268,11 +340,13 @@ pub fn format_offset(minutes: i32) -> String {
 /// Defender and Sentinel portals — `M/d/yyyy, h:mm:ss[.fff] AM|PM`, `d/M/yyyy, h:mm:ss[.fff] am|pm`,
 /// `MM/dd/yyyy HH:mm:ss[.fff]`, `MMM d, yyyy h:mm:ss[.fff] AM|PM`, `MMM d, yyyy HH:mm:ss[.fff]`,
 /// `dd.MM.yyyy HH:mm:ss` (the comma after the date is optional, seconds too). Text without a zone is read in
-/// `opts.offset_minutes`; numeric dates with `/` in `opts.order`.
+/// `opts.zone`; numeric dates with `/` in `opts.order`.
 pub fn parse_datetime_with(text: &str, opts: TimeOptions) -> Option<i64> {
-    let zone = i64::from(opts.offset_minutes);
     if let Some((local, offset)) = parse_iso(text) {
-        return Some(local - offset.unwrap_or(zone) * TICKS_PER_MINUTE);
+        return match offset {
+            Some(o) => Some(local - o * TICKS_PER_MINUTE),
+            None => opts.zone.to_utc(local),
+        };
     }
     let local = match opts.order {
         Some(order) => parse_locale(text, order)?,
@@ -280,7 +354,7 @@ pub fn parse_datetime_with(text: &str, opts: TimeOptions) -> Option<i64> {
             parse_locale(text, DateOrder::Mdy).or_else(|| parse_locale(text, DateOrder::Dmy))?
         }
     };
-    Some(local - zone * TICKS_PER_MINUTE)
+    opts.zone.to_utc(local)
 }
 
 /// The two leading fields of a numeric `a/b/yyyy` locale datetime that reads in at least one order, for
@@ -629,11 +703,11 @@ mod tests {
     #[test]
     fn locale_forms() {
         let mdy = TimeOptions {
-            offset_minutes: 0,
+            zone: Zone::UTC,
             order: Some(DateOrder::Mdy),
         };
         let dmy = TimeOptions {
-            offset_minutes: 0,
+            zone: Zone::UTC,
             order: Some(DateOrder::Dmy),
         };
         let p = |s: &str, o| parse_datetime_with(s, o);
@@ -692,7 +766,7 @@ mod tests {
         );
         // 13/03/2024, 3:40:13.988 pm in UTC+9 is 2024-03-13T06:40:13.988Z (WDAC-Toolkit PR #350).
         let tokyo = TimeOptions {
-            offset_minutes: 9 * 60,
+            zone: Zone::Fixed(9 * 60),
             order: Some(DateOrder::Dmy),
         };
         assert_eq!(
@@ -722,6 +796,63 @@ mod tests {
         assert_eq!(
             p("03/04/2024 15:40:13", either),
             Some(utc("2024-03-04T15:40:13Z"))
+        );
+    }
+
+    #[test]
+    fn named_zones_follow_daylight_saving_time() {
+        // Offsets from the IANA database (tzdata): Europe/Berlin is CET +01:00 in winter and CEST +02:00 from
+        // the last Sunday of March 02:00 to the last Sunday of October 03:00; America/New_York is EST -05:00 /
+        // EDT -04:00, DST ending on the first Sunday of November at 02:00.
+        let berlin = parse_zone("Europe/Berlin").unwrap();
+        assert_eq!(berlin.name(), "Europe/Berlin");
+        assert_eq!(parse_zone("europe/berlin"), Ok(berlin));
+        assert_eq!(parse_zone("+02:00"), Ok(Zone::Fixed(120)));
+        assert_eq!(parse_zone("UTC"), Ok(Zone::UTC));
+        assert!(parse_zone("Europe/Atlantis").unwrap_err().contains("IANA"));
+        assert!(parse_zone("+25:00").is_err());
+        let o = |zone, order| TimeOptions {
+            zone,
+            order: Some(order),
+        };
+        let p = |s: &str, t| parse_datetime_with(s, t);
+        let dmy = o(berlin, DateOrder::Dmy);
+        assert_eq!(
+            p("15/01/2024, 12:00:00 PM", dmy),
+            Some(utc("2024-01-15T11:00:00Z"))
+        );
+        assert_eq!(
+            p("01/07/2024 12:00:00", dmy),
+            Some(utc("2024-07-01T10:00:00Z"))
+        );
+        assert_eq!(
+            p("2024-07-01 12:00:00.5", dmy),
+            Some(utc("2024-07-01T10:00:00.5Z"))
+        );
+        // The skipped hour never occurs on a Berlin clock.
+        assert_eq!(p("31/03/2024 02:30:00", dmy), None);
+        assert_eq!(
+            p("31/03/2024 03:00:00", dmy),
+            Some(utc("2024-03-31T01:00:00Z"))
+        );
+        // The repeated hour is read as its first occurrence (still CEST).
+        assert_eq!(
+            p("27/10/2024 02:30:00", dmy),
+            Some(utc("2024-10-27T00:30:00Z"))
+        );
+        let ny = o(parse_zone("America/New_York").unwrap(), DateOrder::Mdy);
+        assert_eq!(
+            p("11/3/2024, 1:30:00 AM", ny),
+            Some(utc("2024-11-03T05:30:00Z"))
+        );
+        assert_eq!(
+            p("11/3/2024, 3:00:00 AM", ny),
+            Some(utc("2024-11-03T08:00:00Z"))
+        );
+        // An explicit offset in the text wins over the zone.
+        assert_eq!(
+            p("2024-07-01T12:00:00+00:00", dmy),
+            Some(utc("2024-07-01T12:00:00Z"))
         );
     }
 
