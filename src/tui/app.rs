@@ -554,10 +554,8 @@ impl App {
         let RuleEntry::Loaded(r) = self.entries.get(rule)? else {
             return None;
         };
-        match self.params.get(&rule) {
-            Some(p) => params::apply(&r.query, p).ok(),
-            None => Some(r.query.clone()),
-        }
+        // placeholders ({{StartTimeISO}}) are substituted even when nothing was edited
+        params::apply(&r.query, &self.rule_params(rule)).ok()
     }
 
     /// The query text a job purpose runs.
@@ -686,14 +684,7 @@ impl App {
                 };
                 let text = text.trim().to_string();
                 // checked against the rule's query with the other edits in place
-                let others: Vec<Param> = v
-                    .params
-                    .iter()
-                    .filter(|o| o.name != p.name)
-                    .cloned()
-                    .collect();
-                let base = params::apply(&query, &others).unwrap_or(query);
-                match params::check(&base, &p, &text) {
+                match params::check(&query, &v.params, v.selected, &text) {
                     Ok(()) => {
                         if let Some(slot) = v.params.get_mut(v.selected) {
                             slot.value = text;
