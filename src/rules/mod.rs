@@ -16,6 +16,7 @@ mod load;
 mod locate;
 mod model;
 pub mod pack;
+pub mod save;
 
 pub use load::{
     LoadError, LoadReport, MAX_RULE_FILE_BYTES, SkippedFile, load_file, load_path, load_paths,
