@@ -108,7 +108,7 @@ fn exclude_diff_frequency_explain_save() {
     let note = b.app.message.clone().unwrap_or_default();
     assert_eq!(
         note,
-        "vs previous run: 0 added, 1 removed, 0 changed, 1 unchanged (D: diff)"
+        "1 row · vs previous run: 0 added, 1 removed, 0 changed, 1 unchanged (D: diff)"
     );
     let q = b.app.rule_query(0).unwrap();
     assert!(

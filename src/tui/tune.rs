@@ -125,9 +125,14 @@ impl TuneState {
             return None;
         }
         let d = tune::diff(&prev_t, &table, &tune::summarize_keys(query));
+        let n = data.rows.len();
         let note = format!(
-            "vs previous run: {} added, {} removed, {} changed, {} unchanged (D: diff)",
-            d.added, d.removed, d.changed, d.unchanged
+            "{n} row{} · vs previous run: {} added, {} removed, {} changed, {} unchanged (D: diff)",
+            if n == 1 { "" } else { "s" },
+            d.added,
+            d.removed,
+            d.changed,
+            d.unchanged
         );
         self.diffs.insert(rule, d);
         Some(note)
