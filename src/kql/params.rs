@@ -669,34 +669,35 @@ pub fn kind_of(e: &Expr) -> ParamKind {
     }
 }
 
-/// The type of a value typed by the user, or why it is not a KQL expression.
+/// The type of a value typed by the user, or why it is not one KQL expression.
 pub fn kind_of_text(value: &str) -> Result<ParamKind, String> {
     if value.trim().is_empty() {
         return Err("a value is needed".into());
     }
-    if value.contains(['\n', '\r', ';']) {
-        return Err("a value is one expression (no `;` or line breaks)".into());
-    }
-    let probe = format!("let p_ = {value};\nprint 0");
+    // in parentheses: a `;` or a second statement cannot slip through; a line comment is ended
+    let probe = format!("print p_ = (\n{value}\n)");
     let q = super::parse(&probe).map_err(|d| d.message)?;
-    q.statements
+    let e = q
+        .statements
         .iter()
         .find_map(|s| match s {
-            Statement::Let(l) => match &l.value {
-                LetValue::Expr(e) => Some(kind_of(e)),
-                _ => None,
-            },
+            Statement::Expr(Expr {
+                kind: ExprKind::Print(items),
+                ..
+            }) => items.first().map(|i| &i.expr),
             _ => None,
         })
-        .ok_or_else(|| "not a scalar value".to_string())
+        .ok_or_else(|| "not a scalar value".to_string())?;
+    let mut e = e;
+    while let ExprKind::Paren(x) = &e.kind {
+        e = x;
+    }
+    Ok(kind_of(e))
 }
 
 /// Is `value` a list for an inline list parameter: `'a', 'b'` or one string-list expression?
 fn is_inline_list_text(value: &str) -> Result<bool, String> {
-    if value.contains(['\n', '\r', ';']) {
-        return Err("a value is one list (no `;` or line breaks)".into());
-    }
-    let probe = format!("print 0 in ({value})");
+    let probe = format!("print 0 in (\n{value}\n)");
     let q = super::parse(&probe).map_err(|d| d.message)?;
     let found = q.statements.iter().find_map(|s| match s {
         Statement::Expr(Expr {
