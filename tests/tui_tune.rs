@@ -163,13 +163,27 @@ fn exclude_diff_frequency_explain_save() {
     b.key(KeyCode::Char('r'));
     assert_eq!(column(&b, "Count"), ["1"]);
     b.key(KeyCode::Char('D'));
-    let Some(Overlay::Diff { diff, .. }) = &b.app.tune.overlay else {
+    let Some(Overlay::Diff { diff, shipped, .. }) = &b.app.tune.overlay else {
         panic!("the diff view");
     };
     assert_eq!(
         (diff.added, diff.removed, diff.changed, diff.unchanged),
         (0, 0, 1, 0)
     );
+    // against the rule as shipped (5 days, no exclusion): dev-b removed, dev-a's count changed
+    let shipped = shipped
+        .as_ref()
+        .expect("the diff against the rule as shipped");
+    assert_eq!(
+        (
+            shipped.added,
+            shipped.removed,
+            shipped.changed,
+            shipped.unchanged
+        ),
+        (0, 1, 1, 0)
+    );
+    assert!(b.screen(80, 40).contains("Against the rule as shipped:"));
     b.key(KeyCode::Esc);
 
     // explain dev-a's events: the newer one is in, the older one fails the time window

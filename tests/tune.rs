@@ -570,3 +570,37 @@ fn placeholder_rules_run() {
     assert_eq!(run(&["--set", "StartTimeISO=ago(5d)"]), exp.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn explain_on_the_command_line() {
+    let m = common::sample_manifest();
+    let tp = m["plants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["seed_rule_matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == RULE)
+        })
+        .unwrap()
+        .clone();
+    let event = format!(
+        "ReportId == {} and DeviceId == '{}'",
+        tp["report_id"],
+        tp["device_id"].as_str().unwrap()
+    );
+    let out = hb()
+        .args(["tune", "explain"])
+        .arg(rule_path())
+        .args(["--event", &event, "--set", "Signer_has='idrive'"])
+        .output()
+        .unwrap();
+    common::assert_ok(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "true  Timestamp between (Time_start..Time_end)\nfalse Signer has 'idrive'\n"
+    );
+}

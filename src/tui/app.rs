@@ -521,7 +521,7 @@ impl App {
         let screen = match done.outcome {
             Ok(data) => {
                 let note = match job.purpose {
-                    JobPurpose::Rule { rule } => self.tune.record_run(rule, &query, &data),
+                    JobPurpose::Rule { rule } => self.tune_record_run(rule, &query, &data),
                     _ => None,
                 };
                 let drill = match job.purpose {

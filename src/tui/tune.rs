@@ -79,7 +79,10 @@ pub enum TuneEffect {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
     Diff {
+        /// Against the previous run.
         diff: ResultDiff,
+        /// Against the rule as shipped (its own values), when it ran and differs from the previous run.
+        shipped: Option<ResultDiff>,
         scroll: usize,
     },
     Frequency {
@@ -110,21 +113,40 @@ pub struct TuneState {
     pub last: HashMap<usize, (String, Table)>,
     /// What the last re-run with a different query changed.
     pub diffs: HashMap<usize, ResultDiff>,
+    /// The rule's result as shipped (its own values), once it ran.
+    pub shipped: HashMap<usize, Table>,
+    /// The last run against the rule as shipped.
+    pub shipped_diffs: HashMap<usize, ResultDiff>,
 }
 
 impl TuneState {
-    /// Records a rule's result; when the query differs from the previous run, the diff and a note.
-    pub fn record_run(&mut self, rule: usize, query: &str, data: &TableData) -> Option<String> {
+    /// Records a rule's result (`shipped`: the query is the rule's own); when the query differs from the
+    /// previous run, the diffs against it and against the rule as shipped, and a note.
+    pub fn record_run(
+        &mut self,
+        rule: usize,
+        query: &str,
+        data: &TableData,
+        shipped: bool,
+    ) -> Option<String> {
         let table = Table {
             columns: data.columns.clone(),
             rows: data.rows.clone(),
         };
+        let keys = tune::summarize_keys(query);
+        if shipped {
+            self.shipped.insert(rule, table.clone());
+            self.shipped_diffs.remove(&rule);
+        } else if let Some(s) = self.shipped.get(&rule) {
+            self.shipped_diffs
+                .insert(rule, tune::diff(s, &table, &keys));
+        }
         let prev = self.last.insert(rule, (query.to_string(), table.clone()));
         let (prev_q, prev_t) = prev?;
         if prev_q == query {
             return None;
         }
-        let d = tune::diff(&prev_t, &table, &tune::summarize_keys(query));
+        let d = tune::diff(&prev_t, &table, &keys);
         let n = data.rows.len();
         let note = format!(
             "{n} row{} · vs previous run: {} added, {} removed, {} changed, {} unchanged (D: diff)",
@@ -140,6 +162,22 @@ impl TuneState {
 }
 
 impl App {
+    /// Records a finished run of rule `rule` for the diffs; the note for the status bar.
+    pub fn tune_record_run(
+        &mut self,
+        rule: usize,
+        query: &str,
+        data: &TableData,
+    ) -> Option<String> {
+        let shipped = match self.entries.get(rule) {
+            Some(RuleEntry::Loaded(r)) => {
+                kp::apply(&r.query, &kp::params_of(&r.query)).is_ok_and(|q| q == query)
+            }
+            _ => false,
+        };
+        self.tune.record_run(rule, query, data, shipped)
+    }
+
     /// The query of rule `rule` that parameters apply to: with its exclusions, else as written.
     pub fn rule_base(&self, rule: usize) -> Option<String> {
         if let Some(b) = self.tune.base.get(&rule) {
@@ -285,6 +323,7 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
                 Some(d) => {
                     app.tune.overlay = Some(Overlay::Diff {
                         diff: d.clone(),
+                        shipped: app.tune.shipped_diffs.get(&v.rule).cloned(),
                         scroll: 0,
                     })
                 }
@@ -563,11 +602,22 @@ pub fn draw(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     ])
     .areas(mid);
     let (title, lines, scroll): (String, Vec<Line>, usize) = match o {
-        Overlay::Diff { diff, scroll } => (
-            " Diff vs previous run ".into(),
-            diff_lines(diff, theme),
-            *scroll,
-        ),
+        Overlay::Diff {
+            diff,
+            shipped,
+            scroll,
+        } => {
+            let mut lines = diff_lines(diff, theme);
+            if let Some(s) = shipped {
+                lines.push(Line::from(""));
+                lines.push(Line::from(Span::styled(
+                    "Against the rule as shipped:",
+                    theme.title(),
+                )));
+                lines.extend(diff_lines(s, theme));
+            }
+            (" Diff vs previous run ".into(), lines, *scroll)
+        }
         Overlay::Frequency {
             name,
             counts,
