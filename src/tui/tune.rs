@@ -80,9 +80,9 @@ pub enum TuneEffect {
 pub enum Overlay {
     Diff {
         /// Against the previous run.
-        diff: ResultDiff,
+        diff: Box<ResultDiff>,
         /// Against the rule as shipped (its own values), when it ran and differs from the previous run.
-        shipped: Option<ResultDiff>,
+        shipped: Option<Box<ResultDiff>>,
         scroll: usize,
     },
     Frequency {
@@ -322,8 +322,8 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
             match app.tune.diffs.get(&v.rule) {
                 Some(d) => {
                     app.tune.overlay = Some(Overlay::Diff {
-                        diff: d.clone(),
-                        shipped: app.tune.shipped_diffs.get(&v.rule).cloned(),
+                        diff: Box::new(d.clone()),
+                        shipped: app.tune.shipped_diffs.get(&v.rule).cloned().map(Box::new),
                         scroll: 0,
                     })
                 }
