@@ -10,3 +10,4 @@ pub mod engine;
 pub mod kql;
 pub mod rules;
 pub mod tui;
+pub mod tune;

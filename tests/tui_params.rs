@@ -62,6 +62,8 @@ fn the_form_lists_typed_parameters() {
         [
             ("Time_start", ParamKind::Datetime, "now(-5d)"),
             ("Time_end", ParamKind::Datetime, "now()"),
+            // the inline signer string is a parameter too (issue 4)
+            ("Signer_has", ParamKind::String, "'Nanosystems S.R.L.'"),
         ]
     );
     assert_eq!(b.app.layers()[0], Layer::Params);

@@ -1,12 +1,14 @@
-//! The command line: `huntbench query | check | run | rules | sample | data`.
+//! The command line: `huntbench query | check | run | rules | sample | data | params | tune`.
 
 pub mod check;
 pub mod data_cmd;
 pub mod output;
+pub mod params_cmd;
 pub mod query;
 pub mod rules_cmd;
 pub mod run;
 pub mod sample;
+pub mod tune;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +44,10 @@ enum Command {
     Data(data_cmd::DataArgs),
     /// Open the interactive workbench (the default on a terminal).
     Tui(crate::tui::TuiArgs),
+    /// List the parameters discovered in rules: name, type, value, where used.
+    Params(params_cmd::ParamsArgs),
+    /// Tune rules: save a tuned rule, explain an event.
+    Tune(tune::TuneArgs),
 }
 
 /// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
@@ -70,6 +76,8 @@ pub fn main() -> ExitCode {
         },
         Some(Command::Data(a)) => data_cmd::run(&a),
         Some(Command::Tui(a)) => crate::tui::run(&a),
+        Some(Command::Params(a)) => params_cmd::run(&a),
+        Some(Command::Tune(a)) => tune::run(&a),
         // No command on a terminal: the workbench over the bundled rules and sample data.
         None if interactive() => crate::tui::run(&crate::tui::TuiArgs::default()),
         // No command, not on a terminal: the headless run of the bundled rules over the sample data.
@@ -79,6 +87,7 @@ pub fn main() -> ExitCode {
             load: Default::default(),
             now: None,
             set: Vec::new(),
+            diff: false,
             format: run::RunFormat::Table,
         }),
     };

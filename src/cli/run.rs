@@ -8,6 +8,7 @@ use crate::data::catalog::Catalog;
 use crate::engine::{self, QueryResult, RunOptions};
 use crate::kql::params;
 use crate::rules::{self, Rule};
+use crate::tune::{self, ResultDiff, Table};
 
 use super::output::{self, sanitize};
 
@@ -33,10 +34,15 @@ pub struct RunArgs {
     /// (manifest.json), else the clock.
     #[arg(long)]
     pub now: Option<String>,
-    /// Set a rule parameter: `NAME=KQL` replaces the value of `let NAME = ...;` in each rule that has it,
-    /// e.g. --set 'Time_start=now(-1d)'.
+    /// Set a rule parameter: `NAME=KQL` replaces the value of parameter NAME (see `huntbench params RULE`:
+    /// a `let`, a placeholder such as StartTimeISO, or an inline value such as Signer_has) in each rule that
+    /// has it, e.g. --set 'Time_start=now(-1d)'.
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Also run each rule as shipped (its own parameter values) and print what the --set values changed:
+    /// groups added, removed, changed and unchanged, and rows per device before and after.
+    #[arg(long)]
+    pub diff: bool,
     #[arg(long, value_enum, default_value = "table")]
     pub format: RunFormat,
 }
@@ -48,21 +54,17 @@ pub fn manifest_now(dir: &Path) -> Option<i64> {
     engine::value::parse_datetime(v.get("reference_time")?.as_str()?)
 }
 
-/// The query of `rule` with the `--set` values applied; the names that matched are added to `used`.
-fn apply_sets(
+/// The query of `rule` with the `--set` values applied (and Sentinel placeholders substituted); the names
+/// that matched a discovered parameter are added to `used`.
+pub fn apply_sets(
     rule: &Rule,
     sets: &[(String, String)],
     used: &mut Vec<String>,
 ) -> Result<String, String> {
-    let mut q = rule.query.clone();
-    for (name, value) in sets {
-        match params::set_let(&q, name, value) {
-            Ok(Some(new)) => {
-                q = new;
-                used.push(name.clone());
-            }
-            Ok(None) => {}
-            Err(d) => return Err(d.message),
+    let (q, unknown) = params::set_values(&rule.query, sets)?;
+    for (name, _) in sets {
+        if !unknown.contains(name) && !used.contains(name) {
+            used.push(name.clone());
         }
     }
     Ok(q)
@@ -71,6 +73,7 @@ fn apply_sets(
 struct Outcome<'r> {
     rule: &'r Rule,
     result: Result<QueryResult, String>,
+    diff: Option<Result<ResultDiff, String>>,
 }
 
 pub fn run(a: &RunArgs) -> u8 {
@@ -154,13 +157,17 @@ pub fn run(a: &RunArgs) -> u8 {
                 )
             })
         });
-        outcomes.push(Outcome { rule, result });
+        let diff = if a.diff {
+            Some(diff_against_shipped(rule, &catalog, &opts, &result))
+        } else {
+            None
+        };
+        outcomes.push(Outcome { rule, result, diff });
     }
     for (name, _) in &sets {
         if !used.contains(name) {
             eprintln!(
-                "huntbench: no rule has a parameter `{}` (a top-level `let {} = ...;`)",
-                sanitize(name),
+                "huntbench: no rule has a parameter `{}` (`huntbench params RULE` lists them)",
                 sanitize(name)
             );
             return super::EXIT_USAGE;
@@ -195,6 +202,11 @@ pub fn run(a: &RunArgs) -> u8 {
                         v["status"] = "error".into();
                         v["error"] = e.clone().into();
                     }
+                }
+                match &o.diff {
+                    Some(Ok(d)) => v["diff"] = serde_json::json!(d),
+                    Some(Err(e)) => v["diff_error"] = e.clone().into(),
+                    None => {}
                 }
                 items.push(v);
             }
@@ -247,10 +259,36 @@ pub fn run(a: &RunArgs) -> u8 {
                     }
                     Err(e) => println!("== {} FAILED\n{}\n", sanitize(&title), sanitize_block(e)),
                 }
+                match &o.diff {
+                    Some(Ok(d)) => println!("{}", sanitize_block(&d.render())),
+                    Some(Err(e)) => println!("diff: {}", sanitize(e)),
+                    None => {}
+                }
             }
         }
     }
     if failed { super::EXIT_FAILED } else { 0 }
+}
+
+/// The rule as shipped (its own values, placeholders at their defaults) against `tuned`.
+fn diff_against_shipped(
+    rule: &Rule,
+    catalog: &Catalog,
+    opts: &RunOptions,
+    tuned: &Result<QueryResult, String>,
+) -> Result<ResultDiff, String> {
+    let tuned = tuned
+        .as_ref()
+        .map_err(|_| "the tuned rule failed".to_string())?;
+    let (shipped_q, _) = params::set_values(&rule.query, &[])?;
+    let shipped = engine::run(&shipped_q, catalog, opts).map_err(|d| d.message)?;
+    let before = Table::from_result(&shipped).map_err(|d| d.message)?;
+    let after = Table::from_result(tuned).map_err(|d| d.message)?;
+    Ok(tune::diff(
+        &before,
+        &after,
+        &tune::summarize_keys(&rule.query),
+    ))
 }
 
 /// Sanitises each line of a multi-line message, keeping the line breaks.

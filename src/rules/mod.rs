@@ -10,12 +10,15 @@
 //! they look like a rule attempt (the corpus has exactly three, all upstream YAML mistakes), and skipped
 //! otherwise.
 //!
+//! [`save`] writes a tuned rule back (only the query lines change, `version` bumped; atomic, with a backup).
+//!
 //! [`pack`] builds huntbench's RMM rule pack (`rules/rmm-pack/`) from `rmm_tools.json`.
 
 mod load;
 mod locate;
 mod model;
 pub mod pack;
+pub mod save;
 
 pub use load::{
     LoadError, LoadReport, MAX_RULE_FILE_BYTES, SkippedFile, load_file, load_path, load_paths,

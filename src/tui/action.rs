@@ -79,6 +79,8 @@ pub enum Action {
     Tick(Duration),
     /// A background query finished.
     JobDone(JobDone),
+    /// Rule tuning: diff, exclusions, frequency, explain, save.
+    Tune(super::tune::TuneAction),
 }
 
 /// Side effects `update` asks for; the runtime runs them.
@@ -95,6 +97,8 @@ pub enum Effect {
     },
     /// Set the terminal's clipboard (OSC 52) to this text (already sanitised).
     Clipboard(String),
+    /// Save a tuned rule, explain an event.
+    Tune(super::tune::TuneEffect),
     Quit,
 }
 

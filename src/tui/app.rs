@@ -209,7 +209,7 @@ impl ResultsView {
 
     /// Recomputes the shown rows after a filter, sort or column change; keeps the selected row when it
     /// still shows.
-    fn refresh(&mut self) {
+    pub(super) fn refresh(&mut self) {
         let keep = self.row_index(self.selected);
         self.rows = if self.filters.is_empty() && self.sort.is_none() {
             None
@@ -336,6 +336,8 @@ pub struct App {
     pub device_tables: Vec<String>,
     /// Half-width of the device timeline window, in minutes.
     pub timeline_minutes: i64,
+    /// Rule tuning: overlays, exclusions, the last run of each rule and its diff.
+    pub tune: super::tune::TuneState,
     next_job: u64,
 }
 
@@ -368,6 +370,7 @@ impl App {
             params: HashMap::new(),
             device_tables: Vec::new(),
             timeline_minutes: super::timeline::DEFAULT_MINUTES,
+            tune: Default::default(),
             next_job: 1,
         }
     }
@@ -382,6 +385,9 @@ impl App {
     pub fn layers(&self) -> Vec<Layer> {
         if self.help {
             return vec![Layer::Help];
+        }
+        if self.tune.overlay.is_some() {
+            return vec![Layer::Tune, Layer::Global];
         }
         self.screen_layers()
     }
@@ -452,7 +458,12 @@ impl App {
         self.detail_scroll = 0;
     }
 
-    fn start_job(&mut self, query: String, purpose: JobPurpose, replace: bool) -> Vec<Effect> {
+    pub(super) fn start_job(
+        &mut self,
+        query: String,
+        purpose: JobPurpose,
+        replace: bool,
+    ) -> Vec<Effect> {
         let mut fx = Vec::new();
         if let Some(old) = self.job.take() {
             fx.push(Effect::Cancel(old.id));
@@ -509,11 +520,15 @@ impl App {
         );
         let screen = match done.outcome {
             Ok(data) => {
+                let note = match job.purpose {
+                    JobPurpose::Rule { rule } => self.tune_record_run(rule, &query, &data),
+                    _ => None,
+                };
                 let drill = match job.purpose {
                     JobPurpose::Rule { .. } => drill::plan(&query),
                     JobPurpose::Drill { .. } | JobPurpose::Timeline { .. } => None,
                 };
-                self.message = None;
+                self.message = note;
                 Screen::Results(ResultsView::new(
                     rule,
                     crumb,
@@ -543,21 +558,15 @@ impl App {
         if let Some(p) = self.params.get(&rule) {
             return p.clone();
         }
-        match self.entries.get(rule) {
-            Some(RuleEntry::Loaded(r)) => params::params_of(&r.query),
-            _ => Vec::new(),
-        }
+        self.rule_base(rule)
+            .map(|q| params::params_of(&q))
+            .unwrap_or_default()
     }
 
     /// The query of rule `rule` as it will run: the rule's query with the edited parameters substituted.
     pub fn rule_query(&self, rule: usize) -> Option<String> {
-        let RuleEntry::Loaded(r) = self.entries.get(rule)? else {
-            return None;
-        };
-        match self.params.get(&rule) {
-            Some(p) => params::apply(&r.query, p).ok(),
-            None => Some(r.query.clone()),
-        }
+        // placeholders ({{StartTimeISO}}) are substituted even when nothing was edited
+        params::apply(&self.rule_base(rule)?, &self.rule_params(rule)).ok()
     }
 
     /// The query text a job purpose runs.
@@ -651,9 +660,9 @@ impl App {
     /// Parameter form actions: edit, type, accept (checked), cancel, reset.
     fn param_action(&mut self, a: Action) {
         let query = match self.stack.last() {
-            Some(Screen::Params(v)) => match self.entries.get(v.rule) {
-                Some(RuleEntry::Loaded(r)) => r.query.clone(),
-                _ => return,
+            Some(Screen::Params(v)) => match self.rule_base(v.rule) {
+                Some(q) => q,
+                None => return,
             },
             _ => return,
         };
@@ -686,14 +695,7 @@ impl App {
                 };
                 let text = text.trim().to_string();
                 // checked against the rule's query with the other edits in place
-                let others: Vec<Param> = v
-                    .params
-                    .iter()
-                    .filter(|o| o.name != p.name)
-                    .cloned()
-                    .collect();
-                let base = params::apply(&query, &others).unwrap_or(query);
-                match params::check(&base, &p, &text) {
+                match params::check(&query, &v.params, v.selected, &text) {
                     Ok(()) => {
                         if let Some(slot) = v.params.get_mut(v.selected) {
                             slot.value = text;
@@ -1066,6 +1068,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::JobDone(done) => app.finish_job(done),
+        Action::Tune(t) => return super::tune::update(app, t),
         Action::ParamsOpen => app.open_params(),
         Action::Export(format) => return app.export(format),
         Action::CopyCell => return app.copy_cell(),

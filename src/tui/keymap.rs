@@ -24,6 +24,8 @@ pub enum Layer {
     ParamEdit,
     /// Typing a row filter or a search in a result view.
     RowInput,
+    /// A rule-tuning overlay: diff, value counts, explain, save.
+    Tune,
     Global,
 }
 
@@ -40,6 +42,7 @@ impl Layer {
             Layer::Params => "Parameters",
             Layer::ParamEdit => "Editing a parameter",
             Layer::RowInput => "Typing a row filter or search",
+            Layer::Tune => "Tuning",
             Layer::Global => "Everywhere",
         }
     }
@@ -524,6 +527,7 @@ impl Keymap {
             "quit",
             true,
         );
+        b.extend(super::tune::bindings());
         Keymap { bindings: b }
     }
 

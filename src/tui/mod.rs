@@ -23,6 +23,7 @@ pub mod runtime;
 pub mod table;
 pub mod theme;
 pub mod timeline;
+pub mod tune;
 pub mod ui;
 
 use std::path::PathBuf;

@@ -141,6 +141,7 @@ fn event_loop(
                         out.write_all(super::export::osc52(&text).as_bytes())?;
                         out.flush()?;
                     }
+                    Effect::Tune(t) => follow.push(super::tune::perform(t, &exec)),
                     Effect::Quit => app.quit = true,
                 }
             }
@@ -162,9 +163,13 @@ pub fn run_effects_sync(app: &mut App, exec: &Executor, effects: Vec<Effect>) {
     while !queue.is_empty() {
         let mut next = Vec::new();
         for fx in queue {
-            if let Effect::Run(spec) = fx {
-                let done = exec.execute_blocking(&spec);
-                next.extend(update(app, Action::JobDone(done)));
+            match fx {
+                Effect::Run(spec) => {
+                    let done = exec.execute_blocking(&spec);
+                    next.extend(update(app, Action::JobDone(done)));
+                }
+                Effect::Tune(t) => next.extend(update(app, super::tune::perform(t, exec))),
+                _ => {}
             }
         }
         queue = next;

@@ -71,6 +71,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     }
     draw_status(f, app, theme, status);
     draw_footer(f, app, theme, footer);
+    super::tune::draw(f, app, theme, main);
     if app.help {
         draw_help(f, app, theme, f.area());
     }
