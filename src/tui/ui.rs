@@ -72,7 +72,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     draw_status(f, app, theme, status);
     draw_footer(f, app, theme, footer);
     if app.help {
-        draw_help(f, app, theme, f.area());
+        let area = f.area();
+        draw_help(f, app, theme, area);
     }
 }
 
@@ -193,6 +194,7 @@ fn draw_rules(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
 
     let height = inner.height as usize;
     app.page = height.max(1);
+    app.list_area = inner;
     app.offset = scroll_to(app.offset, app.selected, height);
     if app.visible.is_empty() {
         let msg = if app.entries.is_empty() {
@@ -420,6 +422,21 @@ fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) ->
         cols.push((pos, c, w));
         used += w + 1;
     }
+    v.body = Rect {
+        y: inner.y.saturating_add(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    let mut x = inner.x;
+    v.col_spans = cols
+        .iter()
+        .map(|&(pos, _, w)| {
+            let w = u16::try_from(w).unwrap_or(u16::MAX);
+            let span = (x, w, pos);
+            x = x.saturating_add(w).saturating_add(1);
+            span
+        })
+        .collect();
     let last_col = cols.last().map(|c| c.0 + 1).unwrap_or(0);
     let mut title = vec![Span::styled(format!(" {}", v.summary()), theme.title())];
     if v.data.truncated {
@@ -651,16 +668,34 @@ fn draw_error(
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Query", theme.header()));
-    for (i, l) in text_lines(v.query.trim_end()).into_iter().enumerate() {
-        let style = if Some(i + 1) == e.line {
-            theme.error()
+    let query = v.query.trim_end();
+    for (i, l) in super::highlight::lines(query, theme.color)
+        .into_iter()
+        .enumerate()
+    {
+        let at_error = Some(i + 1) == e.line;
+        let gutter = if at_error {
+            Span::styled(format!("{:>4} ▶ ", i + 1), theme.error())
         } else {
-            Style::new()
+            Span::styled(format!("{:>4} | ", i + 1), theme.dim())
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>4} | ", i + 1), theme.dim()),
-            Span::styled(l, style),
-        ]));
+        let mut spans = vec![gutter];
+        match (at_error, e.column, query.lines().nth(i)) {
+            (true, Some(c), Some(src)) => {
+                let (from, len) = super::highlight::token_at(src, c);
+                spans.extend(super::highlight::mark(l, from, len, theme.error_span()).spans);
+                lines.push(Line::from(spans));
+                lines.push(Line::from(vec![
+                    Span::styled("     | ", theme.dim()),
+                    Span::raw(" ".repeat(from)),
+                    Span::styled("^".repeat(len.max(1)), theme.error()),
+                ]));
+            }
+            _ => {
+                spans.extend(l.spans);
+                lines.push(Line::from(spans));
+            }
+        }
     }
     let height = inner.height as usize;
     v.scroll = v.scroll.min(lines.len().saturating_sub(1));
@@ -846,7 +881,7 @@ fn draw_footer(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
+fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     let layers = app.screen_layers();
     let kw = app
         .keymap
@@ -858,6 +893,12 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .clamp(8, 16)
         + 1;
     let mut lines: Vec<Line> = Vec::new();
+    for p in &app.keymap_problems {
+        lines.push(Line::styled(sanitize(p), theme.error()));
+    }
+    if !lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
     for layer in &layers {
         let bindings: Vec<_> = app
             .keymap
@@ -868,7 +909,7 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         if bindings.is_empty() {
             continue;
         }
-        if !lines.is_empty() {
+        if lines.last().is_some_and(|l| l.width() > 0) {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(layer.title(), theme.header()));
@@ -900,17 +941,31 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         height: h,
     };
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(Span::styled(" Keys · Esc or ? closes ", theme.title()));
+    let inner_h = usize::from(h.saturating_sub(2));
+    let max_scroll = rows.saturating_sub(inner_h);
+    app.help_scroll = app.help_scroll.min(max_scroll);
+    let title = if max_scroll > 0 {
+        format!(
+            " Keys {}-{} of {} · j/k scroll · Esc or ? closes ",
+            app.help_scroll + 1,
+            (app.help_scroll + inner_h).min(rows),
+            rows
+        )
+    } else {
+        " Keys · Esc or ? closes ".to_string()
+    };
+    let block = Block::bordered().title(Span::styled(title, theme.title()));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
+    let scroll = (u16::try_from(app.help_scroll).unwrap_or(u16::MAX), 0);
     if two {
         let right = lines.split_off(rows);
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(inner);
-        f.render_widget(Paragraph::new(lines), a);
-        f.render_widget(Paragraph::new(right), b);
+        f.render_widget(Paragraph::new(lines).scroll(scroll), a);
+        f.render_widget(Paragraph::new(right).scroll(scroll), b);
     } else {
-        f.render_widget(Paragraph::new(lines), inner);
+        f.render_widget(Paragraph::new(lines).scroll(scroll), inner);
     }
 }
 
