@@ -8,8 +8,10 @@
 //! Beyond running and drilling: a rule's parameters (its top-level `let`s, [`params`]) are edited in a form
 //! and runs use the edited query; result views export to CSV/JSON and copy a cell with OSC 52 ([`export`]);
 //! a row or record opens the device timeline around it ([`timeline`]). A result view sorts, filters, hides
-//! and reorders columns and searches its fetched rows locally ([`table`]), around a column cursor. SIGTERM and SIGHUP end the workbench
-//! the normal way, restoring the terminal.
+//! and reorders columns and searches its fetched rows locally ([`table`]), around a column cursor; export
+//! writes the view as shown. The user's `keymap.toml` ([`keyfile`]) rebinds keys and turns on the mouse
+//! (wheel scrolls, click selects; also `--mouse`). SIGTERM and SIGHUP end the workbench the normal way,
+//! restoring the terminal.
 
 pub mod action;
 pub mod app;
