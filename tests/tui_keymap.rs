@@ -328,3 +328,18 @@ fn print_keymap_writes_the_template() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(km, Keymap::defaults());
 }
+
+#[test]
+fn help_with_a_problem_80x24() {
+    let report = helpers::load(&[helpers::repo().join("rules/rmm_SupRemo_filesig.yaml")]);
+    let mut b = Bench::new(report, &[]);
+    let (km, _, problems) = apply(
+        Keymap::defaults(),
+        "[rules]\nrun = [\"Hyper-r\"]\n",
+        "/home/analyst/.config/huntbench/keymap.toml",
+    );
+    b.app.keymap = km;
+    b.app.keymap_problems = problems;
+    b.key(KeyCode::Char('?'));
+    insta::assert_snapshot!(b.screen(80, 24));
+}

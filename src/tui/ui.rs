@@ -893,12 +893,6 @@ fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         .clamp(8, 16)
         + 1;
     let mut lines: Vec<Line> = Vec::new();
-    for p in &app.keymap_problems {
-        lines.push(Line::styled(sanitize(p), theme.error()));
-    }
-    if !lines.is_empty() {
-        lines.push(Line::raw(""));
-    }
     for layer in &layers {
         let bindings: Vec<_> = app
             .keymap
@@ -909,7 +903,7 @@ fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         if bindings.is_empty() {
             continue;
         }
-        if lines.last().is_some_and(|l| l.width() > 0) {
+        if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(layer.title(), theme.header()));
@@ -933,7 +927,23 @@ fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     } else {
         area.width.saturating_sub(4).min(60)
     };
-    let h = (rows as u16 + 2).min(area.height.saturating_sub(2));
+    // the keymap file's problems, wrapped, above the bindings
+    let mut problems: Vec<Line> = Vec::new();
+    for p in &app.keymap_problems {
+        for piece in wrap_cells(&sanitize(p), usize::from(w.saturating_sub(2))) {
+            problems.push(Line::styled(piece, theme.error()));
+        }
+    }
+    if !problems.is_empty() {
+        problems.push(Line::raw(""));
+    }
+    // at most half the screen for them (the rest of the text is in the status line at start)
+    problems.truncate(usize::from(area.height / 2));
+    let plen = u16::try_from(problems.len()).unwrap_or(0);
+    let h = (u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_add(plen + 2))
+    .min(area.height.saturating_sub(2));
     let rect = Rect {
         x: area.x + (area.width.saturating_sub(w)) / 2,
         y: area.y + (area.height.saturating_sub(h)) / 2,
@@ -941,7 +951,7 @@ fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         height: h,
     };
     f.render_widget(Clear, rect);
-    let inner_h = usize::from(h.saturating_sub(2));
+    let inner_h = usize::from(h.saturating_sub(2 + plen));
     let max_scroll = rows.saturating_sub(inner_h);
     app.help_scroll = app.help_scroll.min(max_scroll);
     let title = if max_scroll > 0 {
@@ -957,6 +967,9 @@ fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     let block = Block::bordered().title(Span::styled(title, theme.title()));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
+    let [top, inner] =
+        Layout::vertical([Constraint::Length(plen), Constraint::Min(0)]).areas(inner);
+    f.render_widget(Paragraph::new(problems), top);
     let scroll = (u16::try_from(app.help_scroll).unwrap_or(u16::MAX), 0);
     if two {
         let right = lines.split_off(rows);
