@@ -916,7 +916,15 @@ fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     }
     // too tall for the screen: two columns side by side when the screen is wide enough
     let avail = area.height.saturating_sub(4) as usize;
-    let two = lines.len() > avail && area.width >= 64;
+    let one_w = usize::from(area.width.saturating_sub(6).min(58)).max(1);
+    let problem_lines: usize = app
+        .keymap_problems
+        .iter()
+        .map(|p| Span::raw(sanitize(p)).width().div_ceil(one_w).max(1))
+        .sum::<usize>()
+        + usize::from(!app.keymap_problems.is_empty());
+    let two =
+        lines.len() + problem_lines.min(usize::from(area.height / 2)) > avail && area.width >= 64;
     let rows = if two {
         lines.len().div_ceil(2)
     } else {
