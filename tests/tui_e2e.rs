@@ -128,7 +128,9 @@ fn tmux_missing() -> bool {
 fn launch(dir: &Path, exit_file: &Path, name: &str) -> Tmux {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_huntbench"));
     let script = format!(
-        "cd {}; NO_COLOR=1 TERM=xterm-256color {} tui --data {} {}; echo EXIT=$? > {}; echo after-the-tui; sleep 120",
+        "cd {}; HUNTBENCH_CONFIG_DIR={} NO_COLOR=1 TERM=xterm-256color {} tui --data {} {}; echo EXIT=$? > {}; echo after-the-tui; sleep 120",
+        sh_quote(dir),
+        // an empty config dir: the default keys, whatever the user running the tests has configured
         sh_quote(dir),
         sh_quote(&bin),
         sh_quote(&repo().join("sample-data")),

@@ -113,3 +113,43 @@ fn exported_note_80x24() {
     );
     insta::assert_snapshot!(b.screen(80, 24));
 }
+
+#[test]
+fn export_writes_the_view_as_shown() {
+    let mut b = results();
+    b.key(KeyCode::Char('l')); // DeviceName
+    b.key(KeyCode::Char('-')); // hidden: the cursor is on FirstSeen
+    b.key(KeyCode::Char('s')); // FirstSeen ascending: dev-b (04-28) before dev-a (04-29)
+    for _ in 0..3 {
+        b.key(KeyCode::Char('l')); // Count
+    }
+    b.key(KeyCode::Char('<')); // Count before Report
+    let (_, csv) = export(&mut b, 'x');
+    assert_eq!(
+        csv,
+        "DeviceId,FirstSeen,LastSeen,Count,Report\n\
+         dev-b,2024-04-28T09:00:00Z,2024-04-28T09:00:00Z,1,[21]\n\
+         dev-a,2024-04-29T10:00:00Z,2024-04-30T08:30:00Z,2,\"[11,12]\"\n"
+    );
+    // a filter: only the rows shown
+    b.key(KeyCode::Char('g')); // dev-b
+    for _ in 0..3 {
+        b.key(KeyCode::Char('h')); // DeviceId
+    }
+    b.key(KeyCode::Char('!')); // DeviceId != dev-b
+    let (_, json) = export(&mut b, 'X');
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"DeviceId": "dev-a", "FirstSeen": "2024-04-29T10:00:00Z",
+             "LastSeen": "2024-04-30T08:30:00Z", "Count": 2, "Report": [11, 12]}
+        ])
+    );
+    let keys: Vec<&String> = v[0].as_object().expect("an object").keys().collect();
+    assert_eq!(
+        keys,
+        ["DeviceId", "FirstSeen", "LastSeen", "Count", "Report"],
+        "the columns in the order shown"
+    );
+}

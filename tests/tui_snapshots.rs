@@ -276,3 +276,50 @@ fn large_results_draw_only_the_visible_rows() {
         "{text}"
     );
 }
+
+/// A million-row view renders at 80x24 and 160x48: drawing reads only the rows on screen (the cost of a
+/// frame does not depend on the row count; timing belongs in benchmarks, not here).
+#[test]
+fn a_million_row_view_draws_the_visible_rows() {
+    use huntbench::tui::action::{JobPurpose, TableData};
+    use huntbench::tui::app::{ResultsView, Screen};
+    const N: usize = 1_000_000;
+    let rows: Vec<Vec<String>> = (0..N)
+        .map(|i| vec![format!("dev-{i:07}"), i.to_string()])
+        .collect();
+    let data = TableData {
+        columns: vec!["DeviceId".into(), "N".into()],
+        types: vec!["string".into(), "long".into()],
+        rows,
+        widths: vec![11, 7],
+        ..TableData::default()
+    };
+    let mut b = small_bench(&[]);
+    b.app.stack.push(Screen::Results(ResultsView::new(
+        0,
+        "big".into(),
+        String::new(),
+        JobPurpose::Rule { rule: 0 },
+        data,
+        None,
+    )));
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        b.key(KeyCode::Char('g'));
+        let text = b.screen(w, h);
+        assert!(text.contains("1000000 rows"), "{text}");
+        assert!(text.contains("dev-0000000"), "{text}");
+        let rows_shown = usize::from(h) - 6;
+        assert!(
+            text.contains(&format!("dev-{:07}", rows_shown - 1)),
+            "{text}"
+        );
+        assert!(!text.contains(&format!("dev-{rows_shown:07}")), "{text}");
+        b.key(KeyCode::Char('G'));
+        let text = b.screen(w, h);
+        assert!(text.contains("dev-0999999"), "{text}");
+        assert!(
+            !text.contains(&format!("dev-{:07}", N - rows_shown - 1)),
+            "{text}"
+        );
+    }
+}

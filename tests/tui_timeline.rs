@@ -168,3 +168,92 @@ fn timeline_needs_device_and_time() {
     let m = b.app.message.clone().expect("a note");
     assert!(m.contains("DeviceId and Timestamp"), "{m}");
 }
+
+/// The ReportIds of the timeline on top.
+fn report_ids(b: &Bench) -> Vec<String> {
+    let v = results(b);
+    let rid = v
+        .data
+        .columns
+        .iter()
+        .position(|c| c == "ReportId")
+        .expect("ReportId");
+    v.data.rows.iter().map(|r| r[rid].clone()).collect()
+}
+
+#[test]
+fn the_window_widens_and_narrows() {
+    let report = helpers::load(&[helpers::repo().join("rules/rmm_SupRemo_filesig.yaml")]);
+    let mut b = Bench::new(
+        report,
+        &[
+            ("DeviceProcessEvents.csv", PROC),
+            ("DeviceNetworkEvents.csv", NET),
+        ],
+    );
+    b.key(KeyCode::Enter);
+    select(&mut b, "DeviceId", "dev-a");
+    b.key(KeyCode::Enter);
+    select(&mut b, "ReportId", "12");
+    b.key(KeyCode::Enter);
+    b.key(KeyCode::Char('t'));
+    let depth = b.app.stack.len();
+    assert_eq!(report_ids(&b), ["101", "201", "12", "102", "202"]);
+    // ±60 min: 07:30..09:30 takes in 07:59:59 and 09:00:01 too
+    let fx = b.key(KeyCode::Char(']'));
+    match &fx[..] {
+        [Effect::Run(spec)] => {
+            assert!(spec.replace, "a re-run replaces the timeline");
+            assert!(spec.query.contains(
+                "between (datetime(2024-04-30T07:30:00Z) .. datetime(2024-04-30T09:30:00Z))"
+            ));
+        }
+        other => panic!("expected one run, got {other:?}"),
+    }
+    assert_eq!(b.app.stack.len(), depth);
+    assert_eq!(
+        report_ids(&b),
+        ["100", "101", "201", "12", "102", "202", "103"]
+    );
+    assert_eq!(
+        b.app.breadcrumbs().last().map(String::as_str),
+        Some("timeline dev-a 2024-04-30T08:30:00Z ±60 min")
+    );
+    // ±15 min: 08:15..08:45, both ends included (`between`)
+    b.key(KeyCode::Char('['));
+    b.key(KeyCode::Char('['));
+    assert_eq!(b.app.timeline_minutes, 15);
+    assert_eq!(report_ids(&b), ["201", "12", "102"]);
+    let screen = b.screen(80, 24);
+    assert!(
+        screen.lines().next().is_some_and(|l| l.contains("±15 min")),
+        "{screen}"
+    );
+    // back to the record; the window is kept for the next timeline
+    b.key(KeyCode::Esc);
+    assert!(matches!(b.app.stack.last(), Some(Screen::Record(_))));
+    let fx = b.key(KeyCode::Char('t'));
+    assert!(
+        matches!(&fx[..], [Effect::Run(s)] if s.query.contains("datetime(2024-04-30T08:15:00Z)"))
+    );
+    // outside a timeline the keys only set the window
+    b.key(KeyCode::Esc);
+    let fx = b.key(KeyCode::Char(']'));
+    assert!(fx.is_empty());
+    assert_eq!(b.app.timeline_minutes, 30);
+    assert_eq!(
+        b.app.message.as_deref(),
+        Some("device timeline window: ±30 min")
+    );
+}
+
+#[test]
+fn timeline_window_option_is_checked() {
+    assert_cmd::Command::cargo_bin("huntbench")
+        .expect("binary")
+        .env("NO_COLOR", "1")
+        .args(["tui", "--timeline-window", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--timeline-window"));
+}

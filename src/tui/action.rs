@@ -52,6 +52,14 @@ pub enum Action {
     CopyCell,
     /// The device timeline around the selected row or the open record.
     Timeline,
+    /// Widen / narrow the device timeline's ±N minute window (a timeline on top re-runs with it).
+    TimelineWiden,
+    TimelineNarrow,
+    /// A mouse click at a screen cell (column, row): selects what is under it.
+    Click {
+        x: u16,
+        y: u16,
+    },
     /// Sort the result rows by the current column (ascending, then toggling descending/ascending).
     SortColumn,
     /// Start typing a row filter (rows where any shown cell contains the text).

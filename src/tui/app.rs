@@ -124,6 +124,10 @@ pub struct ResultsView {
     pub rows: Option<Vec<usize>>,
     /// Text being typed for a row filter or a search.
     pub input: Option<RowInput>,
+    /// Where the data rows were last drawn, and each drawn column's x, width and position in `cols`
+    /// (kept by the drawing, for mouse clicks).
+    pub body: ratatui::layout::Rect,
+    pub col_spans: Vec<(u16, u16, usize)>,
     /// The last search, for `n`.
     pub search: Option<String>,
 }
@@ -169,7 +173,37 @@ impl ResultsView {
             sort: None,
             rows: None,
             input: None,
+            body: ratatui::layout::Rect::default(),
+            col_spans: Vec::new(),
             search: None,
+        }
+    }
+
+    /// The view as shown: the shown rows in their order (filtered, sorted) and the shown columns in their
+    /// order (hidden ones left out). What export writes.
+    pub fn view_table(&self) -> TableData {
+        let pick = |v: &[String]| -> Vec<String> {
+            self.cols
+                .iter()
+                .map(|&c| v.get(c).cloned().unwrap_or_default())
+                .collect()
+        };
+        let rows = (0..self.row_count())
+            .filter_map(|p| self.row(p))
+            .map(|r| pick(r))
+            .collect();
+        TableData {
+            columns: pick(&self.data.columns),
+            types: pick(&self.data.types),
+            rows,
+            widths: self
+                .cols
+                .iter()
+                .map(|&c| self.data.widths.get(c).copied().unwrap_or(8))
+                .collect(),
+            truncated: self.data.truncated,
+            elapsed: self.data.elapsed,
+            now: self.data.now,
         }
     }
 
@@ -338,6 +372,14 @@ pub struct App {
     pub timeline_minutes: i64,
     /// Rule tuning: overlays, exclusions, the last run of each rule and its diff.
     pub tune: super::tune::TuneState,
+    /// First line of the help overlay shown.
+    pub help_scroll: usize,
+    /// Mouse reporting on (wheel scrolls, click selects).
+    pub mouse: bool,
+    /// Problems found in the user's keymap file (shown in the help overlay; the first also at start).
+    pub keymap_problems: Vec<String>,
+    /// Where the rule list's rows were last drawn (for mouse clicks).
+    pub list_area: ratatui::layout::Rect,
     next_job: u64,
 }
 
@@ -371,6 +413,10 @@ impl App {
             device_tables: Vec::new(),
             timeline_minutes: super::timeline::DEFAULT_MINUTES,
             tune: Default::default(),
+            help_scroll: 0,
+            mouse: false,
+            keymap_problems: Vec::new(),
+            list_area: ratatui::layout::Rect::default(),
             next_job: 1,
         }
     }
@@ -627,6 +673,63 @@ impl App {
         }
     }
 
+    /// `[` / `]`: a narrower / wider device timeline window; a timeline on top re-runs with it.
+    fn resize_timeline(&mut self, wider: bool) -> Vec<Effect> {
+        let m = self.timeline_minutes;
+        self.timeline_minutes = if wider {
+            super::timeline::wider(m)
+        } else {
+            super::timeline::narrower(m)
+        };
+        let purpose = match self.stack.last() {
+            Some(Screen::Results(v)) if matches!(v.purpose, JobPurpose::Timeline { .. }) => {
+                Some(v.purpose.clone())
+            }
+            Some(Screen::Error(v)) if matches!(v.purpose, JobPurpose::Timeline { .. }) => {
+                Some(v.purpose.clone())
+            }
+            _ => None,
+        };
+        match purpose.and_then(|p| Some((self.drill_query(&p)?, p))) {
+            Some((q, p)) if self.timeline_minutes != m => self.start_job(q, p, true),
+            _ => {
+                self.message = Some(format!(
+                    "device timeline window: ±{} min",
+                    self.timeline_minutes
+                ));
+                Vec::new()
+            }
+        }
+    }
+
+    /// A mouse click: selects the rule or the row (and column) under it.
+    fn click(&mut self, x: u16, y: u16) {
+        let pos = ratatui::layout::Position { x, y };
+        match self.stack.last_mut() {
+            None if self.list_area.contains(pos) => {
+                let p = self.offset + usize::from(y - self.list_area.y);
+                if p < self.visible.len() && p != self.selected {
+                    self.selected = p;
+                    self.detail_scroll = 0;
+                }
+            }
+            Some(Screen::Results(v)) if v.body.contains(pos) => {
+                let p = v.offset + usize::from(y - v.body.y);
+                if p < v.row_count() {
+                    v.selected = p;
+                }
+                if let Some(&(_, _, c)) = v
+                    .col_spans
+                    .iter()
+                    .find(|(cx, w, _)| x >= *cx && x < cx.saturating_add(*w))
+                {
+                    v.col = c;
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Opens the parameter form of the selected rule.
     fn open_params(&mut self) {
         if !self.stack.is_empty() {
@@ -796,7 +899,7 @@ impl App {
         vec![Effect::Export {
             stem: super::export::stem(&v.crumb),
             ext: format.ext().to_string(),
-            contents: super::export::render(&v.data, format),
+            contents: super::export::render(&v.view_table(), format),
         }]
     }
 
@@ -1015,7 +1118,30 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             fx.push(Effect::Quit);
             return fx;
         }
-        Action::ToggleHelp => app.help = !app.help,
+        Action::ToggleHelp => {
+            app.help = !app.help;
+            app.help_scroll = 0;
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if app.help =>
+        {
+            // the drawing clamps to the overlay's height
+            let page = app.page.max(1);
+            let s = app.help_scroll;
+            app.help_scroll = match action {
+                Action::Up => s.saturating_sub(1),
+                Action::Down => s.saturating_add(1),
+                Action::PageUp => s.saturating_sub(page),
+                Action::PageDown => s.saturating_add(page),
+                Action::Top => 0,
+                _ => usize::MAX / 2,
+            };
+        }
         Action::FilterStart => {
             if app.stack.is_empty() {
                 app.filtering = true;
@@ -1073,6 +1199,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Export(format) => return app.export(format),
         Action::CopyCell => return app.copy_cell(),
         Action::Timeline => return app.timeline(),
+        Action::TimelineWiden => return app.resize_timeline(true),
+        Action::TimelineNarrow => return app.resize_timeline(false),
+        Action::Click { x, y } => {
+            if !app.help {
+                app.click(x, y)
+            }
+        }
         Action::Note(m) => app.message = Some(m),
         Action::SearchNext => app.search_next(),
         Action::SortColumn

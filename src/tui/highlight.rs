@@ -110,6 +110,62 @@ pub fn lines(query: &str, color: bool) -> Vec<Line<'static>> {
     out
 }
 
+/// Where an error at 1-based `column` (in characters) of the query line `src` shows in [`lines`]' output
+/// (tabs expanded): the display column (0-based) and the width of the token there (a word, or one
+/// character; at least 1).
+pub fn token_at(src: &str, column: usize) -> (usize, usize) {
+    let chars: Vec<char> = src.chars().collect();
+    let start = column.saturating_sub(1).min(chars.len());
+    let width = |c: &char| if *c == '\t' { 4 } else { 1 };
+    let from: usize = chars[..start].iter().map(width).sum();
+    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+    let len = match chars.get(start) {
+        Some(c) if word(c) => chars[start..].iter().take_while(|c| word(c)).count(),
+        Some(c) => width(c),
+        None => 1,
+    };
+    (from, len.max(1))
+}
+
+/// `line` with the characters at display columns `from..from + len` restyled with `style` (patched over
+/// the highlighting); past the end, a marked blank is added so the place still shows.
+pub fn mark(line: Line<'static>, from: usize, len: usize, style: Style) -> Line<'static> {
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut col = 0usize;
+    let to = from + len;
+    for sp in line.spans {
+        let mut run = String::new();
+        let mut run_marked = false;
+        for c in sp.content.chars() {
+            let marked = col >= from && col < to;
+            if marked != run_marked && !run.is_empty() {
+                let st = if run_marked {
+                    sp.style.patch(style)
+                } else {
+                    sp.style
+                };
+                out.push(Span::styled(std::mem::take(&mut run), st));
+            }
+            run_marked = marked;
+            run.push(c);
+            col += 1;
+        }
+        if !run.is_empty() {
+            let st = if run_marked {
+                sp.style.patch(style)
+            } else {
+                sp.style
+            };
+            out.push(Span::styled(run, st));
+        }
+    }
+    if col <= from {
+        out.push(Span::raw(" ".repeat(from - col)));
+        out.push(Span::styled(" ", style));
+    }
+    Line::from(out)
+}
+
 fn styled(text: &str, kind: Kind, color: bool) -> Span<'static> {
     Span::styled(sanitize(&text.replace('\t', "    ")), kind.style(color))
 }

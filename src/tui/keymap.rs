@@ -1,5 +1,6 @@
 //! The keymap: key → action bindings per layer, as data. The `?` help overlay and the footer hints are
-//! generated from it, so they always match what the keys do. Defaults only (no user keymap file yet).
+//! generated from it, so they always match what the keys do. The user's file
+//! (`keymap.toml` in the config dir) is read by [`super::keyfile`].
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -163,6 +164,10 @@ impl Keymap {
             true,
         );
         add(Layer::Help, &[Key::ctrl('c')], Action::Quit, "quit", false);
+        add(Layer::Help, &down, Action::Down, "scroll down", false);
+        add(Layer::Help, &up, Action::Up, "scroll up", false);
+        add(Layer::Help, &pgdn, Action::PageDown, "page down", false);
+        add(Layer::Help, &pgup, Action::PageUp, "page up", false);
 
         add(
             Layer::Filter,
@@ -400,7 +405,21 @@ impl Keymap {
             Layer::Results,
             &[Key::ch('t')],
             Action::Timeline,
-            "device timeline (±30 min)",
+            "device timeline",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch(']')],
+            Action::TimelineWiden,
+            "widen timeline",
+            false,
+        );
+        add(
+            Layer::Results,
+            &[Key::ch('[')],
+            Action::TimelineNarrow,
+            "narrow timeline",
             false,
         );
         add(Layer::Results, &back, Action::Back, "back", true);
@@ -415,8 +434,22 @@ impl Keymap {
             Layer::Record,
             &[Key::ch('t')],
             Action::Timeline,
-            "device timeline (±30 min)",
+            "device timeline",
             true,
+        );
+        add(
+            Layer::Record,
+            &[Key::ch(']')],
+            Action::TimelineWiden,
+            "widen timeline",
+            false,
+        );
+        add(
+            Layer::Record,
+            &[Key::ch('[')],
+            Action::TimelineNarrow,
+            "narrow timeline",
+            false,
         );
         add(Layer::Record, &back, Action::Back, "back", true);
 

@@ -8,8 +8,10 @@
 //! Beyond running and drilling: a rule's parameters (its top-level `let`s, [`params`]) are edited in a form
 //! and runs use the edited query; result views export to CSV/JSON and copy a cell with OSC 52 ([`export`]);
 //! a row or record opens the device timeline around it ([`timeline`]). A result view sorts, filters, hides
-//! and reorders columns and searches its fetched rows locally ([`table`]), around a column cursor. SIGTERM and SIGHUP end the workbench
-//! the normal way, restoring the terminal.
+//! and reorders columns and searches its fetched rows locally ([`table`]), around a column cursor; export
+//! writes the view as shown. The user's `keymap.toml` ([`keyfile`]) rebinds keys and turns on the mouse
+//! (wheel scrolls, click selects; also `--mouse`). SIGTERM and SIGHUP end the workbench the normal way,
+//! restoring the terminal.
 
 pub mod action;
 pub mod app;
@@ -17,6 +19,7 @@ pub mod drill;
 pub mod exec;
 pub mod export;
 pub mod highlight;
+pub mod keyfile;
 pub mod keymap;
 pub mod params;
 pub mod runtime;
@@ -50,6 +53,15 @@ pub struct TuiArgs {
     /// (manifest.json), else the clock.
     #[arg(long)]
     pub now: Option<String>,
+    /// Print the default keymap (a template for the user keymap file) and where it goes, then exit.
+    #[arg(long)]
+    pub print_keymap: bool,
+    /// Mouse: the wheel scrolls, a click selects (also `mouse = true` in the keymap file's [settings]).
+    #[arg(long)]
+    pub mouse: bool,
+    /// Half-width of the device timeline window in minutes (±N around the event; `[`/`]` change it).
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=10080))]
+    pub timeline_window: Option<i64>,
 }
 
 /// Whether colours are allowed: not when NO_COLOR is set to anything non-empty.
@@ -57,9 +69,26 @@ pub fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The status-line note for the keymap file's problems: the first one, and how many more.
+pub fn problems_note(problems: &[String]) -> Option<String> {
+    let first = problems.first()?;
+    Some(match problems.len() {
+        1 => format!("keymap: {first}"),
+        n => format!("keymap: {first} (and {} more problems)", n - 1),
+    })
+}
+
 /// `huntbench tui`: opens the workbench. Returns the exit code.
 pub fn run(a: &TuiArgs) -> u8 {
     use crate::cli::{EXIT_FAILED, EXIT_USAGE};
+    if a.print_keymap {
+        let path = keyfile::user_file()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "(no config dir on this system: set HUNTBENCH_CONFIG_DIR)".into());
+        println!("# Default keymap. Save as {path}\n");
+        print!("{}", keyfile::to_file(&keymap::Keymap::defaults()));
+        return 0;
+    }
     let fixed_now = match a.now.as_deref().map(crate::cli::parse_now).transpose() {
         Ok(n) => n,
         Err(e) => {
@@ -100,6 +129,14 @@ pub fn run(a: &TuiArgs) -> u8 {
     };
     let mut app = App::new(report, info);
     app.color = color_allowed();
+    let keys = keyfile::load_user();
+    app.keymap = keys.keymap;
+    app.mouse = a.mouse || keys.settings.mouse;
+    app.message = problems_note(&keys.problems);
+    app.keymap_problems = keys.problems;
+    if let Some(m) = a.timeline_window {
+        app.timeline_minutes = m;
+    }
     app.device_tables = timeline::device_tables(&catalog);
     let exec = Executor::new(Arc::new(catalog), now);
     match runtime::run(app, exec) {

@@ -13,7 +13,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEvent,
+    MouseEventKind,
+};
 
 use super::action::{Action, Effect, JobDone};
 use super::app::{App, update};
@@ -23,8 +26,21 @@ use super::ui;
 /// Runs the workbench until the user quits.
 pub fn run(app: App, exec: Executor) -> io::Result<()> {
     let stop = stop_flag()?;
+    let mouse = app.mouse;
     let mut terminal = ratatui::try_init()?;
+    if mouse {
+        // mouse reporting is off again on quit and on panic (before ratatui's own restore)
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = ratatui::crossterm::execute!(io::stdout(), DisableMouseCapture);
+            prev(info);
+        }));
+        ratatui::crossterm::execute!(io::stdout(), EnableMouseCapture)?;
+    }
     let result = event_loop(&mut terminal, app, exec, &stop);
+    if mouse {
+        let _ = ratatui::crossterm::execute!(io::stdout(), DisableMouseCapture);
+    }
     ratatui::restore();
     result
 }
@@ -74,6 +90,7 @@ fn event_loop(
                         actions.push(a);
                     }
                 }
+                Event::Mouse(m) => actions.extend(mouse_actions(&m)),
                 _ => {} // resize: the next draw uses the new size
             }
         }
@@ -154,6 +171,22 @@ fn event_loop(
         r.cancel.store(true, Ordering::Relaxed);
     }
     Ok(())
+}
+
+/// Lines the mouse wheel moves per notch.
+pub const WHEEL_LINES: usize = 3;
+
+/// The actions of a mouse event: the wheel moves the cursor of the active view, a left click selects.
+pub fn mouse_actions(m: &MouseEvent) -> Vec<Action> {
+    match m.kind {
+        MouseEventKind::ScrollDown => vec![Action::Down; WHEEL_LINES],
+        MouseEventKind::ScrollUp => vec![Action::Up; WHEEL_LINES],
+        MouseEventKind::Down(MouseButton::Left) => vec![Action::Click {
+            x: m.column,
+            y: m.row,
+        }],
+        _ => Vec::new(),
+    }
 }
 
 /// Runs effects on the calling thread (each query on a blocking worker) and feeds the outcomes back into

@@ -34,6 +34,10 @@ impl Theme {
     pub fn error(self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
+    /// The part of a query an error points at: reverse video (visible without colour too).
+    pub fn error_span(self) -> Style {
+        self.error().add_modifier(Modifier::REVERSED)
+    }
     pub fn key(self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }

@@ -9,6 +9,30 @@ use super::drill::kql_string;
 /// The default half-width of the window, in minutes.
 pub const DEFAULT_MINUTES: i64 = 30;
 
+/// The window sizes `[` and `]` step through, in minutes (±N).
+pub const STEPS: [i64; 14] = [
+    1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080,
+];
+
+/// The next wider window after `m` minutes (the widest stays).
+pub fn wider(m: i64) -> i64 {
+    STEPS
+        .iter()
+        .copied()
+        .find(|&s| s > m)
+        .unwrap_or(m.max(STEPS[STEPS.len() - 1]))
+}
+
+/// The next narrower window before `m` minutes (the narrowest stays).
+pub fn narrower(m: i64) -> i64 {
+    STEPS
+        .iter()
+        .rev()
+        .copied()
+        .find(|&s| s < m)
+        .unwrap_or(m.min(STEPS[0]))
+}
+
 /// The loaded tables a timeline reads: names starting with `Device` whose schema has `DeviceId` and
 /// `Timestamp` (sorted, for a stable query).
 pub fn device_tables(tables: &dyn TableProvider) -> Vec<String> {
@@ -49,6 +73,18 @@ pub fn query(tables: &[String], device: &str, at: &str, minutes: i64) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn window_steps() {
+        assert_eq!(wider(30), 60);
+        assert_eq!(narrower(30), 15);
+        assert_eq!(wider(45), 60);
+        assert_eq!(narrower(45), 30);
+        assert_eq!(narrower(1), 1);
+        assert_eq!(wider(10080), 10080);
+        assert_eq!(wider(20000), 20000);
+        assert_eq!(narrower(20000), 10080);
+    }
 
     #[test]
     fn window_and_filter() {

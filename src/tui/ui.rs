@@ -73,7 +73,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     draw_footer(f, app, theme, footer);
     super::tune::draw(f, app, theme, main);
     if app.help {
-        draw_help(f, app, theme, f.area());
+        let area = f.area();
+        draw_help(f, app, theme, area);
     }
 }
 
@@ -194,6 +195,7 @@ fn draw_rules(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
 
     let height = inner.height as usize;
     app.page = height.max(1);
+    app.list_area = inner;
     app.offset = scroll_to(app.offset, app.selected, height);
     if app.visible.is_empty() {
         let msg = if app.entries.is_empty() {
@@ -421,6 +423,21 @@ fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) ->
         cols.push((pos, c, w));
         used += w + 1;
     }
+    v.body = Rect {
+        y: inner.y.saturating_add(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    let mut x = inner.x;
+    v.col_spans = cols
+        .iter()
+        .map(|&(pos, _, w)| {
+            let w = u16::try_from(w).unwrap_or(u16::MAX);
+            let span = (x, w, pos);
+            x = x.saturating_add(w).saturating_add(1);
+            span
+        })
+        .collect();
     let last_col = cols.last().map(|c| c.0 + 1).unwrap_or(0);
     let mut title = vec![Span::styled(format!(" {}", v.summary()), theme.title())];
     if v.data.truncated {
@@ -652,16 +669,34 @@ fn draw_error(
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Query", theme.header()));
-    for (i, l) in text_lines(v.query.trim_end()).into_iter().enumerate() {
-        let style = if Some(i + 1) == e.line {
-            theme.error()
+    let query = v.query.trim_end();
+    for (i, l) in super::highlight::lines(query, theme.color)
+        .into_iter()
+        .enumerate()
+    {
+        let at_error = Some(i + 1) == e.line;
+        let gutter = if at_error {
+            Span::styled(format!("{:>4} ▶ ", i + 1), theme.error())
         } else {
-            Style::new()
+            Span::styled(format!("{:>4} | ", i + 1), theme.dim())
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>4} | ", i + 1), theme.dim()),
-            Span::styled(l, style),
-        ]));
+        let mut spans = vec![gutter];
+        match (at_error, e.column, query.lines().nth(i)) {
+            (true, Some(c), Some(src)) => {
+                let (from, len) = super::highlight::token_at(src, c);
+                spans.extend(super::highlight::mark(l, from, len, theme.error_span()).spans);
+                lines.push(Line::from(spans));
+                lines.push(Line::from(vec![
+                    Span::styled("     | ", theme.dim()),
+                    Span::raw(" ".repeat(from)),
+                    Span::styled("^".repeat(len.max(1)), theme.error()),
+                ]));
+            }
+            _ => {
+                spans.extend(l.spans);
+                lines.push(Line::from(spans));
+            }
+        }
     }
     let height = inner.height as usize;
     v.scroll = v.scroll.min(lines.len().saturating_sub(1));
@@ -847,7 +882,7 @@ fn draw_footer(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
+fn draw_help(f: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     let layers = app.screen_layers();
     let kw = app
         .keymap
@@ -882,7 +917,15 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     }
     // too tall for the screen: two columns side by side when the screen is wide enough
     let avail = area.height.saturating_sub(4) as usize;
-    let two = lines.len() > avail && area.width >= 64;
+    let one_w = usize::from(area.width.saturating_sub(6).min(58)).max(1);
+    let problem_lines: usize = app
+        .keymap_problems
+        .iter()
+        .map(|p| Span::raw(sanitize(p)).width().div_ceil(one_w).max(1))
+        .sum::<usize>()
+        + usize::from(!app.keymap_problems.is_empty());
+    let two =
+        lines.len() + problem_lines.min(usize::from(area.height / 2)) > avail && area.width >= 64;
     let rows = if two {
         lines.len().div_ceil(2)
     } else {
@@ -893,7 +936,23 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
     } else {
         area.width.saturating_sub(4).min(60)
     };
-    let h = (rows as u16 + 2).min(area.height.saturating_sub(2));
+    // the keymap file's problems, wrapped, above the bindings
+    let mut problems: Vec<Line> = Vec::new();
+    for p in &app.keymap_problems {
+        for piece in wrap_cells(&sanitize(p), usize::from(w.saturating_sub(2))) {
+            problems.push(Line::styled(piece, theme.error()));
+        }
+    }
+    if !problems.is_empty() {
+        problems.push(Line::raw(""));
+    }
+    // at most half the screen for them (the rest of the text is in the status line at start)
+    problems.truncate(usize::from(area.height / 2));
+    let plen = u16::try_from(problems.len()).unwrap_or(0);
+    let h = (u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_add(plen + 2))
+    .min(area.height.saturating_sub(2));
     let rect = Rect {
         x: area.x + (area.width.saturating_sub(w)) / 2,
         y: area.y + (area.height.saturating_sub(h)) / 2,
@@ -901,17 +960,34 @@ fn draw_help(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         height: h,
     };
     f.render_widget(Clear, rect);
-    let block = Block::bordered().title(Span::styled(" Keys · Esc or ? closes ", theme.title()));
+    let inner_h = usize::from(h.saturating_sub(2 + plen));
+    let max_scroll = rows.saturating_sub(inner_h);
+    app.help_scroll = app.help_scroll.min(max_scroll);
+    let title = if max_scroll > 0 {
+        format!(
+            " Keys {}-{} of {} · j/k scroll · Esc or ? closes ",
+            app.help_scroll + 1,
+            (app.help_scroll + inner_h).min(rows),
+            rows
+        )
+    } else {
+        " Keys · Esc or ? closes ".to_string()
+    };
+    let block = Block::bordered().title(Span::styled(title, theme.title()));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
+    let [top, inner] =
+        Layout::vertical([Constraint::Length(plen), Constraint::Min(0)]).areas(inner);
+    f.render_widget(Paragraph::new(problems), top);
+    let scroll = (u16::try_from(app.help_scroll).unwrap_or(u16::MAX), 0);
     if two {
         let right = lines.split_off(rows);
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(inner);
-        f.render_widget(Paragraph::new(lines), a);
-        f.render_widget(Paragraph::new(right), b);
+        f.render_widget(Paragraph::new(lines).scroll(scroll), a);
+        f.render_widget(Paragraph::new(right).scroll(scroll), b);
     } else {
-        f.render_widget(Paragraph::new(lines), inner);
+        f.render_widget(Paragraph::new(lines).scroll(scroll), inner);
     }
 }
 
