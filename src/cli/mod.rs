@@ -1,8 +1,10 @@
-//! The command line: `huntbench query | check | run | rules | sample | data`.
+//! The command line: `huntbench query | check | run | rules | sample | data | connections | pull`.
 
 pub mod check;
+pub mod connections;
 pub mod data_cmd;
 pub mod output;
+pub mod pull;
 pub mod query;
 pub mod rules_cmd;
 pub mod run;
@@ -42,6 +44,10 @@ enum Command {
     Data(data_cmd::DataArgs),
     /// Open the interactive workbench (the default on a terminal).
     Tui(crate::tui::TuiArgs),
+    /// List the remote connections of config.toml.
+    Connections(connections::ConnectionsArgs),
+    /// Fetch a table from a remote connection, in time chunks, into local Parquet (resumable).
+    Pull(pull::PullArgs),
 }
 
 /// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
@@ -70,6 +76,8 @@ pub fn main() -> ExitCode {
         },
         Some(Command::Data(a)) => data_cmd::run(&a),
         Some(Command::Tui(a)) => crate::tui::run(&a),
+        Some(Command::Connections(a)) => connections::run(&a),
+        Some(Command::Pull(a)) => pull::run(&a),
         // No command on a terminal: the workbench over the bundled rules and sample data.
         None if interactive() => crate::tui::run(&crate::tui::TuiArgs::default()),
         // No command, not on a terminal: the headless run of the bundled rules over the sample data.
@@ -80,6 +88,7 @@ pub fn main() -> ExitCode {
             now: None,
             set: Vec::new(),
             format: run::RunFormat::Table,
+            connection: None,
         }),
     };
     ExitCode::from(code)
