@@ -7,6 +7,8 @@
 //! Retry-After, 500, a truncated result, malformed JSON, a slow answer.
 
 mod common;
+#[path = "tui_helpers.rs"]
+mod helpers;
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -238,6 +240,11 @@ fn respond(req: tiny_http::Request, status: u16, body: String, retry_after: Opti
 }
 
 fn start(kind: Kind, script: Vec<Script>) -> Server {
+    start_with(kind, script, None)
+}
+
+/// A server that also accepts `Bearer {also_token}`.
+fn start_with(kind: Kind, script: Vec<Script>, also_token: Option<String>) -> Server {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0");
     let port = server.server_addr().to_ip().expect("ip address").port();
     let queries = Arc::new(Mutex::new(Vec::new()));
@@ -287,7 +294,9 @@ fn start(kind: Kind, script: Vec<Script>) -> Server {
                     (req.method() == &tiny_http::Method::Post, format!("method {}", req.method())),
                     (url == path_of(kind), format!("path {url}")),
                     (
-                        auth == format!("Bearer {TOKEN}") || auth == format!("Bearer {CC_TOKEN}"),
+                        auth == format!("Bearer {TOKEN}")
+                            || auth == format!("Bearer {CC_TOKEN}")
+                            || also_token.as_ref().is_some_and(|t| auth == format!("Bearer {t}")),
                         "Authorization header".to_string(),
                     ),
                     (
@@ -857,4 +866,73 @@ fn pull_writes_parquet_that_reads_back_to_the_same_rows_and_resumes() {
     let out = pull(cfg2.path());
     assert!(out.status.success());
     assert_eq!(server2.queries.lock().expect("lock").len(), 4);
+}
+
+#[test]
+fn workbench_runs_and_drills_on_the_picked_connection() {
+    use huntbench::tui::action::{Effect, JobPurpose};
+    use huntbench::tui::app::Screen;
+    use ratatui::crossterm::event::KeyCode;
+    // the test cannot set variables (no unsafe): the token is a variable the process has, PATH
+    let path_token = std::env::var("PATH")
+        .expect("PATH is set")
+        .trim()
+        .to_string();
+    let server = start_with(Kind::LogAnalytics, Vec::new(), Some(path_token));
+    let dir = config(&server, Kind::LogAnalytics, "");
+    let cfg = huntbench::config::load_from(&dir.path().join("config.toml")).expect("config");
+    let mut conns = cfg.connections.clone();
+    conns.get_mut("svc").expect("svc").token_env = Some("PATH".into());
+    let mut b = helpers::Bench::bundled(&[]);
+    b.app.connections = huntbench::tui::connections::Picker::from_config(&cfg);
+    b.exec = b.exec.clone().with_connections(conns);
+    b.key(KeyCode::Char('C'));
+    assert!(
+        b.app
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("run on svc")),
+        "{:?}",
+        b.app.message
+    );
+    b.select_rule("rules/rmm_supremo_f");
+    let fx = b.key(KeyCode::Enter);
+    match &fx[..] {
+        [Effect::Run(spec)] => assert_eq!(spec.backend.as_deref(), Some("svc")),
+        other => panic!("expected one run, got {other:?}"),
+    }
+    let v = match b.app.stack.last() {
+        Some(Screen::Results(v)) => v,
+        other => panic!("expected results, got {other:?}"),
+    };
+    assert_eq!(v.data.backend, "svc");
+    // the planted SupRemo devices of the sample data, which only the server has
+    assert!(!v.data.rows.is_empty());
+    assert!(v.drill.is_some());
+    let screen = b.screen(120, 30);
+    assert!(
+        screen.contains("from svc") && screen.contains("on svc"),
+        "{screen}"
+    );
+    // drilling into the first row sends the drill-down query to the same connection
+    let fx = b.key(KeyCode::Enter);
+    match &fx[..] {
+        [Effect::Run(spec)] => {
+            assert!(matches!(spec.purpose, JobPurpose::Drill { .. }));
+            assert_eq!(spec.backend.as_deref(), Some("svc"));
+        }
+        other => panic!("expected one run, got {other:?}"),
+    }
+    match b.app.stack.last() {
+        Some(Screen::Results(v)) => {
+            assert_eq!(v.data.backend, "svc");
+            assert!(!v.data.rows.is_empty());
+        }
+        other => panic!("expected drill results, got {other:?}"),
+    }
+    assert_eq!(server.queries.lock().expect("lock").len(), 2);
+    server.assert_no_problems();
+    // C again: back to the local data
+    b.key(KeyCode::Char('C'));
+    assert!(b.app.connections.selected().is_none());
 }

@@ -336,6 +336,8 @@ pub struct App {
     pub device_tables: Vec<String>,
     /// Half-width of the device timeline window, in minutes.
     pub timeline_minutes: i64,
+    /// The backend queries run on (the local data or a named connection).
+    pub connections: super::connections::Picker,
     next_job: u64,
 }
 
@@ -368,6 +370,7 @@ impl App {
             params: HashMap::new(),
             device_tables: Vec::new(),
             timeline_minutes: super::timeline::DEFAULT_MINUTES,
+            connections: Default::default(),
             next_job: 1,
         }
     }
@@ -482,6 +485,7 @@ impl App {
             query,
             purpose,
             replace,
+            backend: self.connections.selected().map(String::from),
         }));
         fx
     }
@@ -1014,6 +1018,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             return fx;
         }
         Action::ToggleHelp => app.help = !app.help,
+        Action::NextConnection => app.message = Some(app.connections.cycle()),
         Action::FilterStart => {
             if app.stack.is_empty() {
                 app.filtering = true;

@@ -13,6 +13,7 @@
 
 pub mod action;
 pub mod app;
+pub mod connections;
 pub mod drill;
 pub mod exec;
 pub mod export;
@@ -100,7 +101,14 @@ pub fn run(a: &TuiArgs) -> u8 {
     let mut app = App::new(report, info);
     app.color = color_allowed();
     app.device_tables = timeline::device_tables(&catalog);
-    let exec = Executor::new(Arc::new(catalog), now);
+    let mut exec = Executor::new(Arc::new(catalog), now);
+    match crate::config::load() {
+        Ok(cfg) => {
+            app.connections = connections::Picker::from_config(&cfg);
+            exec = exec.with_connections(cfg.connections);
+        }
+        Err(e) => app.message = Some(format!("connections not loaded: {e}")),
+    }
     match runtime::run(app, exec) {
         Ok(()) => 0,
         Err(e) => {
