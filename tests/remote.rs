@@ -936,3 +936,94 @@ fn workbench_runs_and_drills_on_the_picked_connection() {
     b.key(KeyCode::Char('C'));
     assert!(b.app.connections.selected().is_none());
 }
+
+/// A one-connection HTTPS proxy on 127.0.0.1: answers `CONNECT host:port` and tunnels to `to_port`.
+/// Returns its port and the CONNECT line it saw.
+fn tunnel_proxy(to_port: u16) -> (u16, Arc<Mutex<Option<String>>>) {
+    use std::io::{Read as _, Write as _};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(Mutex::new(None));
+    let seen2 = seen.clone();
+    std::thread::spawn(move || {
+        listener.set_nonblocking(true).expect("nonblocking");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut client = loop {
+            match listener.accept() {
+                Ok((c, _)) => break c,
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Err(_) => return,
+            }
+        };
+        client.set_nonblocking(false).expect("blocking");
+        client
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+            match client.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                _ => return,
+            }
+        }
+        let text = String::from_utf8_lossy(&head).into_owned();
+        *seen2.lock().expect("lock") = text.lines().next().map(String::from);
+        let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", to_port)) else {
+            return;
+        };
+        let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+        upstream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        let (mut c2, mut u2) = (
+            client.try_clone().expect("clone"),
+            upstream.try_clone().expect("clone"),
+        );
+        let up = std::thread::spawn(move || {
+            let _ = std::io::copy(&mut c2, &mut u2);
+            let _ = u2.shutdown(std::net::Shutdown::Write);
+        });
+        let _ = std::io::copy(&mut upstream, &mut client);
+        let _ = client.shutdown(std::net::Shutdown::Both);
+        let _ = up.join();
+    });
+    (port, seen)
+}
+
+#[test]
+fn https_proxy_from_the_environment_is_used() {
+    let server = start(Kind::Defender, Vec::new());
+    let (proxy_port, seen) = tunnel_proxy(server.port);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[connections.svc]\nkind = \"defender\"\nbase_url = \"http://api.hunt.test\"\ntoken_env = \"HB_TEST_TOKEN\"\ntimeout_secs = 30\n",
+    )
+    .expect("write");
+    let out = hb(dir.path())
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{proxy_port}"))
+        .args([
+            "query",
+            "--connection",
+            "svc",
+            "--format",
+            "json",
+            "-e",
+            "DeviceInfo | count",
+        ])
+        .output()
+        .expect("query");
+    let (so, err) = output_text(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        seen.lock().expect("lock").as_deref(),
+        Some("CONNECT api.hunt.test:80 HTTP/1.1")
+    );
+    let doc: Value = serde_json::from_str(&so).expect("json");
+    assert!(doc["rows"][0][0].as_i64().is_some_and(|n| n > 0), "{so}");
+    server.assert_no_problems();
+}
