@@ -1027,3 +1027,60 @@ fn https_proxy_from_the_environment_is_used() {
     assert!(doc["rows"][0][0].as_i64().is_some_and(|n| n > 0), "{so}");
     server.assert_no_problems();
 }
+
+#[test]
+fn pull_without_until_resumes_its_own_window() {
+    let body = json!({"error": {"code": "ServiceUnavailable", "message": "down"}}).to_string();
+    let server = start(
+        Kind::Adx,
+        vec![
+            Script::Slow(Duration::ZERO),
+            Script::Status(502, body, None),
+        ],
+    );
+    let cfg = config(&server, Kind::Adx, "");
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let pull = || {
+        hb(cfg.path())
+            .args([
+                "pull",
+                "--connection",
+                "svc",
+                "--table",
+                "DeviceInfo",
+                "--since",
+                "2h",
+                "--chunk",
+                "1h",
+                "--out",
+            ])
+            .arg(out_dir.path())
+            .output()
+            .expect("pull")
+    };
+    let out = pull();
+    let (_, err) = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("HTTP 502"), "{err}");
+    let state = out_dir.path().join("DeviceInfo/.pull-state.json");
+    let before: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
+    std::thread::sleep(Duration::from_millis(1100));
+    let out = pull();
+    let (_, err) = output_text(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("resuming: 1 of 2 chunks"), "{err}");
+    let after: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
+    assert_eq!(before["settings"], after["settings"], "the same window");
+    assert_eq!(after["done"].as_array().map(Vec::len), Some(2));
+    assert_eq!(server.queries.lock().expect("lock").len(), 3);
+    // finished: a third run fetches nothing and says so
+    let out = pull();
+    let (_, err) = output_text(&out);
+    assert!(
+        out.status.success() && err.contains("already holds this pull"),
+        "{err}"
+    );
+    assert_eq!(server.queries.lock().expect("lock").len(), 3);
+}

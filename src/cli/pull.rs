@@ -140,9 +140,26 @@ fn pull(a: &PullArgs) -> Result<(), (u8, String)> {
                 a.chunk
             ))
         })?;
-    let until = match &a.until {
-        Some(u) => super::parse_now(u).map_err(|e| usage(e.replace("--now", "--until")))?,
-        None => engine::wall_clock_now(),
+    let dir = a.out.join(&a.table);
+    let state_path = dir.join(".pull-state.json");
+    let old: Option<serde_json::Value> = match std::fs::read_to_string(&state_path) {
+        Ok(text) => Some(serde_json::from_str(&text).map_err(|e| {
+            failed(format!(
+                "{}: unreadable state ({e}); delete it to start over",
+                state_path.display()
+            ))
+        })?),
+        Err(_) => None,
+    };
+    // Without --until, an unfinished pull resumes up to its own end (the clock has moved on since).
+    let old_until = old
+        .as_ref()
+        .and_then(|o| o["settings"]["until"].as_str())
+        .and_then(crate::kql::literal::parse_datetime);
+    let until = match (&a.until, old_until) {
+        (Some(u), _) => super::parse_now(u).map_err(|e| usage(e.replace("--now", "--until")))?,
+        (None, Some(t)) => t,
+        (None, None) => engine::wall_clock_now(),
     };
     let start = until - since;
     let n_chunks = (since + chunk - 1) / chunk;
@@ -153,9 +170,7 @@ fn pull(a: &PullArgs) -> Result<(), (u8, String)> {
         )));
     }
     let backend = super::run::remote_backend(&a.connection).map_err(usage)?;
-    let dir = a.out.join(&a.table);
     std::fs::create_dir_all(&dir).map_err(|e| failed(format!("{}: {e}", dir.display())))?;
-    let state_path = dir.join(".pull-state.json");
     let settings = json!({
         "connection": a.connection,
         "table": a.table,
@@ -166,13 +181,7 @@ fn pull(a: &PullArgs) -> Result<(), (u8, String)> {
         "chunk_ticks": chunk,
     });
     let mut done: Vec<String> = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(&state_path) {
-        let old: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-            failed(format!(
-                "{}: unreadable state ({e}); delete it to start over",
-                state_path.display()
-            ))
-        })?;
+    if let Some(old) = old {
         if old.get("settings") != Some(&settings) {
             return Err(usage(format!(
                 "{} holds a pull with other settings ({}); use another --out, or delete the folder to start over",
@@ -193,8 +202,16 @@ fn pull(a: &PullArgs) -> Result<(), (u8, String)> {
             .unwrap_or_default();
         if !done.is_empty() {
             eprintln!(
-                "huntbench: resuming: {} of {n_chunks} chunks already pulled",
-                done.len()
+                "huntbench: resuming: {} of {n_chunks} chunks already pulled (up to {})",
+                done.len(),
+                format_datetime_iso(until)
+            );
+        }
+        if done.len() as i64 >= n_chunks {
+            eprintln!(
+                "huntbench: {} already holds this pull, complete up to {}; for newer data use another --out",
+                dir.display(),
+                format_datetime_iso(until)
             );
         }
     }

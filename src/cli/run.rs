@@ -81,7 +81,10 @@ struct Outcome<'r> {
 /// The backend of `--connection NAME`, its throttling notes on stderr.
 pub fn remote_backend(name: &str) -> Result<Box<dyn Backend>, String> {
     let b = crate::remote::connect(name)?.with_notify(|m| eprintln!("huntbench: {}", sanitize(m)));
-    eprintln!("huntbench: running on {}", sanitize(&b.describe()));
+    eprintln!(
+        "huntbench: running on {}; now() is the service's clock",
+        sanitize(&b.describe())
+    );
     Ok(Box::new(b))
 }
 
