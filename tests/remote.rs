@@ -198,12 +198,25 @@ fn header(req: &tiny_http::Request, name: &'static str) -> Option<String> {
 
 /// The query text of a request body, after checking the body's keys for `kind`.
 fn query_of(kind: Kind, body: &Value) -> Result<String, String> {
+    // the connection's timespan = "P30D" goes to the two services that take one
     let (key, extra) = match kind {
-        Kind::LogAnalytics => ("query", None),
+        Kind::LogAnalytics => ("query", Some(("timespan", "P30D"))),
         Kind::Defender => ("Query", None),
-        Kind::Graph => ("Query", None),
+        Kind::Graph => ("Query", Some(("Timespan", "P30D"))),
         Kind::Adx => ("csl", Some(("db", "Defender"))),
     };
+    let allowed: &[&str] = match kind {
+        Kind::LogAnalytics => &["query", "timespan"],
+        Kind::Defender => &["Query"],
+        Kind::Graph => &["Query", "Timespan"],
+        Kind::Adx => &["db", "csl"],
+    };
+    if let Some(k) = body
+        .as_object()
+        .and_then(|o| o.keys().find(|k| !allowed.contains(&k.as_str())))
+    {
+        return Err(format!("unexpected body key `{k}`"));
+    }
     if let Some((k, v)) = extra
         && body[k] != v
     {
@@ -374,7 +387,7 @@ fn kind_name(kind: Kind) -> &'static str {
 fn config(server: &Server, kind: Kind, extra: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut t = format!(
-        "[connections.svc]\nkind = \"{}\"\nbase_url = \"{}\"\nworkspace = \"{WORKSPACE}\"\ndatabase = \"Defender\"\ntimeout_secs = 60\nmax_retry_wait_secs = 2\n",
+        "[connections.svc]\nkind = \"{}\"\nbase_url = \"{}\"\nworkspace = \"{WORKSPACE}\"\ndatabase = \"Defender\"\ntimespan = \"P30D\"\ntimeout_secs = 60\nmax_retry_wait_secs = 2\n",
         kind_name(kind),
         server.base()
     );
