@@ -1,9 +1,11 @@
-//! The command line: `huntbench query | check | run | rules | sample | data | params | tune`.
+//! The command line: `huntbench query | check | run | rules | sample | data | params | tune | connections | pull`.
 
 pub mod check;
+pub mod connections;
 pub mod data_cmd;
 pub mod output;
 pub mod params_cmd;
+pub mod pull;
 pub mod query;
 pub mod rules_cmd;
 pub mod run;
@@ -48,6 +50,10 @@ enum Command {
     Params(params_cmd::ParamsArgs),
     /// Tune rules: save a tuned rule, explain an event.
     Tune(tune::TuneArgs),
+    /// List the remote connections of config.toml.
+    Connections(connections::ConnectionsArgs),
+    /// Fetch a table from a remote connection, in time chunks, into local Parquet (resumable).
+    Pull(pull::PullArgs),
 }
 
 /// Exit codes: 0 success, 1 a query or rule failed, 2 a usage error.
@@ -78,6 +84,8 @@ pub fn main() -> ExitCode {
         Some(Command::Tui(a)) => crate::tui::run(&a),
         Some(Command::Params(a)) => params_cmd::run(&a),
         Some(Command::Tune(a)) => tune::run(&a),
+        Some(Command::Connections(a)) => connections::run(&a),
+        Some(Command::Pull(a)) => pull::run(&a),
         // No command on a terminal: the workbench over the bundled rules and sample data.
         None if interactive() => crate::tui::run(&crate::tui::TuiArgs::default()),
         // No command, not on a terminal: the headless run of the bundled rules over the sample data.
@@ -89,6 +97,7 @@ pub fn main() -> ExitCode {
             set: Vec::new(),
             diff: false,
             format: run::RunFormat::Table,
+            connection: None,
         }),
     };
     ExitCode::from(code)

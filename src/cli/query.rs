@@ -39,6 +39,9 @@ pub struct QueryArgs {
     /// A file holding the query.
     #[arg(long)]
     pub file: Option<PathBuf>,
+    /// Run on a remote service: a connection named in config.toml (see `huntbench connections`).
+    #[arg(long, value_name = "NAME", conflicts_with = "data")]
+    pub connection: Option<String>,
 }
 
 pub fn run(a: &QueryArgs) -> u8 {
@@ -67,6 +70,28 @@ pub fn run(a: &QueryArgs) -> u8 {
             return super::EXIT_USAGE;
         }
     };
+    if let Some(name) = &a.connection {
+        let backend = match super::run::remote_backend(name) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("huntbench: {}", output::sanitize(&e));
+                return super::EXIT_USAGE;
+            }
+        };
+        let opts = RunOptions::default();
+        return match backend.run(&source, &opts) {
+            Ok(ran) => {
+                for w in &ran.warnings {
+                    eprintln!("huntbench: warning: {}", output::sanitize(w));
+                }
+                print_result(&ran.result, a.format, &source, &origin)
+            }
+            Err(d) => {
+                eprintln!("huntbench: {}", output::sanitize(&d.message));
+                super::EXIT_FAILED
+            }
+        };
+    }
     let tables: Box<dyn TableProvider> = match &a.data {
         None => Box::new(NoTables),
         Some(dir) => match a
@@ -111,27 +136,30 @@ pub fn run(a: &QueryArgs) -> u8 {
         ..Default::default()
     };
     match engine::run(&source, tables.as_ref(), &opts) {
-        Ok(res) => {
-            let text = match a.format {
-                Format::Json => res.to_json().map(|j| j.to_string()),
-                Format::Csv => output::to_csv(&res),
-                Format::Table => output::result_table(&res, output::term_width()),
-            };
-            match text {
-                Ok(t) => {
-                    println!("{t}");
-                    0
-                }
-                Err(d) => {
-                    eprintln!("{}", d.render(&source, &origin, 1, super::use_color()));
-                    super::EXIT_FAILED
-                }
-            }
-        }
+        Ok(res) => print_result(&res, a.format, &source, &origin),
         Err(d) => {
             eprintln!("{}", d.render(&source, &origin, 1, super::use_color()));
             // one line last, for scripts that read the tail of stderr
             eprintln!("huntbench: {}", output::sanitize(&d.message));
+            super::EXIT_FAILED
+        }
+    }
+}
+
+/// Prints a result in `format`; 0, or 1 when it cannot be shown.
+fn print_result(res: &engine::QueryResult, format: Format, source: &str, origin: &str) -> u8 {
+    let text = match format {
+        Format::Json => res.to_json().map(|j| j.to_string()),
+        Format::Csv => output::to_csv(res),
+        Format::Table => output::result_table(res, output::term_width()),
+    };
+    match text {
+        Ok(t) => {
+            println!("{t}");
+            0
+        }
+        Err(d) => {
+            eprintln!("{}", d.render(source, origin, 1, super::use_color()));
             super::EXIT_FAILED
         }
     }

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use crate::data::catalog::Catalog;
 use crate::engine::{self, QueryResult, RunOptions};
 use crate::kql::params;
+use crate::remote::{Backend, LocalBackend};
 use crate::rules::{self, Rule};
 use crate::tune::{self, ResultDiff, Table};
 
@@ -45,6 +46,10 @@ pub struct RunArgs {
     pub diff: bool,
     #[arg(long, value_enum, default_value = "table")]
     pub format: RunFormat,
+    /// Run on a remote service: a connection named in config.toml (see `huntbench connections`). The
+    /// rules' queries, with --set applied, are sent as text; --data is not read.
+    #[arg(long, value_name = "NAME", conflicts_with = "data")]
+    pub connection: Option<String>,
 }
 
 /// The reference time of a data folder: `reference_time` in its manifest.json, when there is one.
@@ -76,6 +81,16 @@ struct Outcome<'r> {
     diff: Option<Result<ResultDiff, String>>,
 }
 
+/// The backend of `--connection NAME`, its throttling notes on stderr.
+pub fn remote_backend(name: &str) -> Result<Box<dyn Backend>, String> {
+    let b = crate::remote::connect(name)?.with_notify(|m| eprintln!("huntbench: {}", sanitize(m)));
+    eprintln!(
+        "huntbench: running on {}; now() is the service's clock",
+        sanitize(&b.describe())
+    );
+    Ok(Box::new(b))
+}
+
 pub fn run(a: &RunArgs) -> u8 {
     let mut sets = Vec::new();
     for s in &a.set {
@@ -102,6 +117,22 @@ pub fn run(a: &RunArgs) -> u8 {
         a.paths.clone()
     };
     let report = rules::load_paths(&paths);
+    if let Some(name) = &a.connection {
+        return match remote_backend(name) {
+            Ok(b) => run_on(
+                a,
+                &sets,
+                &report,
+                b.as_ref(),
+                fixed_now.unwrap_or_else(engine::wall_clock_now),
+                &b.describe(),
+            ),
+            Err(e) => {
+                eprintln!("huntbench: {}", sanitize(&e));
+                super::EXIT_USAGE
+            }
+        };
+    }
     let Some(data_dir) = a.data.clone().or_else(super::default_data_dir) else {
         eprintln!(
             "huntbench: no data folder: pass --data DIR (the bundled sample-data/ was not found)"
@@ -141,21 +172,48 @@ pub fn run(a: &RunArgs) -> u8 {
             None => engine::wall_clock_now(),
         },
     };
+    let label = data_dir.display().to_string();
+    let backend = LocalBackend::new(std::sync::Arc::new(catalog), label.clone());
+    run_on(a, &sets, &report, &backend, now, &label)
+}
+
+/// Runs the loaded rules on `backend` and prints the results; `data` names where the data was.
+fn run_on(
+    a: &RunArgs,
+    sets: &[(String, String)],
+    report: &rules::LoadReport,
+    backend: &dyn Backend,
+    now: i64,
+    data: &str,
+) -> u8 {
     let opts = RunOptions {
         now: Some(now),
         ..Default::default()
     };
+    let on = if backend.is_remote() {
+        format!(", on {}", backend.describe())
+    } else {
+        String::new()
+    };
     let mut used = Vec::new();
     let mut outcomes = Vec::new();
     for rule in &report.rules {
-        let result = apply_sets(rule, &sets, &mut used).and_then(|q| {
-            engine::run(&q, &catalog, &opts).map_err(|d| {
+        let result = apply_sets(rule, sets, &mut used).and_then(|q| {
+            let ran = backend.run(&q, &opts).map_err(|d| {
                 let loc = super::check::rule_location(rule, &d);
                 format!(
                     "{loc}: {}",
                     d.render(&q, &rule.path.display().to_string(), rule.query_line, false)
                 )
-            })
+            })?;
+            for w in &ran.warnings {
+                eprintln!(
+                    "huntbench: warning: {}: {}",
+                    rule.path.display(),
+                    sanitize(w)
+                );
+            }
+            Ok(ran.result)
         });
         let diff = if a.diff {
             Some(diff_against_shipped(rule, &catalog, &opts, &result))
@@ -164,7 +222,7 @@ pub fn run(a: &RunArgs) -> u8 {
         };
         outcomes.push(Outcome { rule, result, diff });
     }
-    for (name, _) in &sets {
+    for (name, _) in sets {
         if !used.contains(name) {
             eprintln!(
                 "huntbench: no rule has a parameter `{}` (`huntbench params RULE` lists them)",
@@ -218,7 +276,7 @@ pub fn run(a: &RunArgs) -> u8 {
             if a.format == RunFormat::Json {
                 let doc = serde_json::json!({
                     "reference_time": engine::value::format_datetime_iso(now),
-                    "data": data_dir.display().to_string(),
+                    "data": data,
                     "results": items,
                 });
                 println!("{doc}");
@@ -240,10 +298,11 @@ pub fn run(a: &RunArgs) -> u8 {
                     Ok(r) => {
                         if a.format == RunFormat::Table {
                             println!(
-                                "== {} ({} rows, {} ms)",
+                                "== {} ({} rows, {} ms{})",
                                 sanitize(&title),
                                 r.frame.height(),
-                                r.elapsed.as_millis()
+                                r.elapsed.as_millis(),
+                                sanitize(&on)
                             );
                             match output::result_table(r, width) {
                                 Ok(t) => println!("{t}"),

@@ -139,6 +139,18 @@ pub fn read_json_table(
         .unwrap_or(&bytes);
     let text =
         std::str::from_utf8(bytes).map_err(|e| invalid(path, format!("not valid UTF-8 ({e})")))?;
+    read_json_text(path, text, json_lines, table)
+}
+
+/// Reads JSON text that is not a file — a query service's response, say — in any of the shapes above.
+/// `origin` names it in errors (a URL or connection name works).
+pub fn read_json_text(
+    path: &Path,
+    text: &str,
+    json_lines: bool,
+    table: Option<&str>,
+) -> Result<JsonData, DataError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(DataError::EmptyFile(path.display().to_string()));
     }
@@ -161,6 +173,11 @@ pub fn read_json_table(
         }
     }
     from_lines(path, text, table)
+}
+
+/// Reads an already parsed JSON document (an API response) in any of the document shapes above.
+pub fn read_json_value(origin: &Path, v: Value) -> Result<JsonData, DataError> {
+    from_document(origin, v, None)
 }
 
 fn from_lines(path: &Path, text: &str, table: Option<&str>) -> Result<JsonData, DataError> {

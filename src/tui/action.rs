@@ -81,6 +81,8 @@ pub enum Action {
     SearchStart,
     /// The next row containing the last search.
     SearchNext,
+    /// Run queries on the next backend: the local data, then each connection of config.toml.
+    NextConnection,
     /// A note for the status bar (sent by the runtime: where an export went, or why it failed).
     Note(String),
     /// Time since the running query started (sent by the runtime while a query runs).
@@ -137,6 +139,8 @@ pub struct JobSpec {
     pub purpose: JobPurpose,
     /// Replace the view on top of the stack instead of pushing a new one (a re-run).
     pub replace: bool,
+    /// The connection to run on (config.toml); `None` runs on the local data.
+    pub backend: Option<String>,
 }
 
 /// A finished job.
@@ -158,6 +162,8 @@ pub struct TableData {
     pub elapsed: Duration,
     /// The `now()` used, in ticks.
     pub now: i64,
+    /// The connection the result came from; empty for the local data.
+    pub backend: String,
 }
 
 /// A failed run: the message, and where in the query (1-based line and column, query-relative).

@@ -380,6 +380,8 @@ pub struct App {
     pub keymap_problems: Vec<String>,
     /// Where the rule list's rows were last drawn (for mouse clicks).
     pub list_area: ratatui::layout::Rect,
+    /// The backend queries run on (the local data or a named connection).
+    pub connections: super::connections::Picker,
     next_job: u64,
 }
 
@@ -417,6 +419,7 @@ impl App {
             mouse: false,
             keymap_problems: Vec::new(),
             list_area: ratatui::layout::Rect::default(),
+            connections: Default::default(),
             next_job: 1,
         }
     }
@@ -539,6 +542,7 @@ impl App {
             query,
             purpose,
             replace,
+            backend: self.connections.selected().map(String::from),
         }));
         fx
     }
@@ -1142,6 +1146,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => usize::MAX / 2,
             };
         }
+        Action::NextConnection => app.message = Some(app.connections.cycle()),
         Action::FilterStart => {
             if app.stack.is_empty() {
                 app.filtering = true;

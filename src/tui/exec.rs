@@ -1,16 +1,20 @@
-//! Running queries: the one place the workbench calls the engine. Used by the runtime on worker threads and
-//! directly (blocking) by tests.
+//! Running queries: the one place the workbench calls a [`Backend`] — the local engine over the loaded
+//! tables, or the remote connection a job names (rule runs, drill-downs and timelines alike). Used by the
+//! runtime on worker threads and directly (blocking) by tests.
 
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use ratatui::text::Span;
 
 use crate::cli::output::{cell_text, sanitize};
+use crate::config::Connection;
 use crate::data::TableProvider;
-use crate::engine::{self, RunOptions};
+use crate::engine::RunOptions;
 use crate::kql::DiagKind;
 use crate::kql::diag::line_col;
+use crate::remote::{Backend, LocalBackend, RemoteBackend};
 
 use super::action::{JobDone, JobError, JobSpec, TableData};
 
@@ -29,6 +33,10 @@ pub struct Executor {
     pub now: i64,
     /// At most this many rows per result.
     pub row_cap: usize,
+    /// The named connections jobs may ask for (config.toml).
+    pub connections: Arc<BTreeMap<String, Connection>>,
+    /// Remote backends made so far, by connection name (they keep their tokens between queries).
+    remotes: Arc<Mutex<HashMap<String, Arc<RemoteBackend>>>>,
 }
 
 impl Executor {
@@ -37,7 +45,33 @@ impl Executor {
             tables,
             now,
             row_cap: 100_000,
+            connections: Arc::new(BTreeMap::new()),
+            remotes: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// The same executor, able to run jobs on these connections.
+    pub fn with_connections(mut self, connections: BTreeMap<String, Connection>) -> Executor {
+        self.connections = Arc::new(connections);
+        self
+    }
+
+    /// The backend of connection `name`, made on first use.
+    fn remote(&self, name: &str) -> Result<Arc<RemoteBackend>, String> {
+        let mut cache = self
+            .remotes
+            .lock()
+            .map_err(|_| "the connection cache failed".to_string())?;
+        if let Some(b) = cache.get(name) {
+            return Ok(b.clone());
+        }
+        let conn = self
+            .connections
+            .get(name)
+            .ok_or_else(|| format!("no connection named `{name}` in config.toml"))?;
+        let b = Arc::new(RemoteBackend::new(name, conn)?);
+        cache.insert(name.to_string(), b.clone());
+        Ok(b)
     }
 
     /// Runs `spec` on the calling thread (which needs a large stack, see [`STACK_SIZE`]).
@@ -47,7 +81,15 @@ impl Executor {
             row_cap: Some(self.row_cap),
             cancel: Some(cancel),
         };
-        let outcome = match engine::run(&spec.query, self.tables.as_ref(), &opts) {
+        let ran = match &spec.backend {
+            None => LocalBackend::new(self.tables.clone(), "").run(&spec.query, &opts),
+            Some(name) => match self.remote(name) {
+                Ok(b) => b.run(&spec.query, &opts),
+                Err(e) => Err(crate::kql::Diagnostic::new(DiagKind::Runtime, e, None)),
+            },
+        };
+        let backend = spec.backend.clone().unwrap_or_default();
+        let outcome = match ran.map(|r| r.result) {
             Ok(res) => match res.rows() {
                 Ok(rows) => {
                     let rows: Vec<Vec<String>> = rows
@@ -69,6 +111,7 @@ impl Executor {
                         truncated: res.truncated,
                         elapsed: res.elapsed,
                         now: res.now,
+                        backend,
                     })
                 }
                 Err(d) => Err(error_of(&spec.query, &d)),

@@ -548,6 +548,13 @@ impl Keymap {
 
         add(
             Layer::Global,
+            &[Key::ch('C')],
+            Action::NextConnection,
+            "next connection",
+            false,
+        );
+        add(
+            Layer::Global,
             &[Key::ch('?')],
             Action::ToggleHelp,
             "help",

@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod app;
+pub mod connections;
 pub mod drill;
 pub mod exec;
 pub mod export;
@@ -138,7 +139,14 @@ pub fn run(a: &TuiArgs) -> u8 {
         app.timeline_minutes = m;
     }
     app.device_tables = timeline::device_tables(&catalog);
-    let exec = Executor::new(Arc::new(catalog), now);
+    let mut exec = Executor::new(Arc::new(catalog), now);
+    match crate::config::load() {
+        Ok(cfg) => {
+            app.connections = connections::Picker::from_config(&cfg);
+            exec = exec.with_connections(cfg.connections);
+        }
+        Err(e) => app.message = Some(format!("connections not loaded: {e}")),
+    }
     match runtime::run(app, exec) {
         Ok(()) => 0,
         Err(e) => {

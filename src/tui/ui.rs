@@ -824,10 +824,15 @@ fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .find(|s| !matches!(s, Screen::Record(_)))
     {
         left.push(Span::raw(format!(
-            " {}{} · {}",
+            " {}{} · {}{}",
             sanitize(&v.summary()),
             if v.data.truncated { " (truncated)" } else { "" },
-            format_elapsed(v.data.elapsed)
+            format_elapsed(v.data.elapsed),
+            if v.data.backend.is_empty() {
+                String::new()
+            } else {
+                format!(" · from {}", sanitize(&v.data.backend))
+            }
         )));
     } else {
         let n = app.entries.len();
@@ -836,12 +841,15 @@ fn draw_status(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
             if n == 1 { "" } else { "s" }
         )));
     }
-    let right = format!(
-        "now {} ({}) · data {} ",
-        format_datetime_iso(app.info.now),
-        sanitize(&app.info.now_source),
-        sanitize(&app.info.data_source)
-    );
+    let right = match app.connections.selected() {
+        Some(name) => format!("on {} ", sanitize(name)),
+        None => format!(
+            "now {} ({}) · data {} ",
+            format_datetime_iso(app.info.now),
+            sanitize(&app.info.now_source),
+            sanitize(&app.info.data_source)
+        ),
+    };
     let lw: usize = left.iter().map(Span::width).sum();
     let total = area.width as usize;
     // the data source, then the reference time, give way when the bar is too narrow
