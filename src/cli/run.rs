@@ -216,7 +216,7 @@ fn run_on(
             Ok(ran.result)
         });
         let diff = if a.diff {
-            Some(diff_against_shipped(rule, &catalog, &opts, &result))
+            Some(diff_against_shipped(rule, backend, &opts, &result))
         } else {
             None
         };
@@ -332,7 +332,7 @@ fn run_on(
 /// The rule as shipped (its own values, placeholders at their defaults) against `tuned`.
 fn diff_against_shipped(
     rule: &Rule,
-    catalog: &Catalog,
+    backend: &dyn Backend,
     opts: &RunOptions,
     tuned: &Result<QueryResult, String>,
 ) -> Result<ResultDiff, String> {
@@ -340,7 +340,10 @@ fn diff_against_shipped(
         .as_ref()
         .map_err(|_| "the tuned rule failed".to_string())?;
     let (shipped_q, _) = params::set_values(&rule.query, &[])?;
-    let shipped = engine::run(&shipped_q, catalog, opts).map_err(|d| d.message)?;
+    let shipped = backend
+        .run(&shipped_q, opts)
+        .map_err(|d| d.message)?
+        .result;
     let before = Table::from_result(&shipped).map_err(|d| d.message)?;
     let after = Table::from_result(tuned).map_err(|d| d.message)?;
     Ok(tune::diff(

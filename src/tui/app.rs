@@ -204,6 +204,7 @@ impl ResultsView {
             truncated: self.data.truncated,
             elapsed: self.data.elapsed,
             now: self.data.now,
+            backend: self.data.backend.clone(),
         }
     }
 
