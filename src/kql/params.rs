@@ -272,8 +272,12 @@ fn scan_placeholders(source: &str) -> Vec<Placeholder> {
     out
 }
 
-/// `source` with bare placeholders (outside strings) replaced by `now()` padded to the same length, so the
-/// query parses and every span stays valid in `source`.
+/// `source` with bare placeholders (outside strings) replaced by `now()` padded to the same length: it
+/// parses, and every span of its syntax tree is valid in `source` (unlike [`apply`]'s text).
+pub fn parsable_text(source: &str) -> String {
+    parsable(source, &scan_placeholders(source))
+}
+
 fn parsable(source: &str, ph: &[Placeholder]) -> String {
     let mut s = source.to_string();
     for p in ph.iter().rev() {
