@@ -95,6 +95,10 @@ fn exclude_diff_frequency_explain_save() {
     assert_eq!(counts.len(), 2);
     assert!(counts.iter().all(|(_, n)| *n == 1));
     let first = counts[0].0.clone();
+    if let Some(Screen::Results(v)) = b.app.stack.last_mut() {
+        v.data.elapsed = std::time::Duration::from_millis(42);
+    }
+    insta::assert_snapshot!("frequency_panel_80x24", b.screen(80, 24));
     b.key(KeyCode::Enter);
     assert!(b.app.tune.overlay.is_none());
     assert_eq!(column(&b, "DeviceName"), [first]);
@@ -135,6 +139,7 @@ fn exclude_diff_frequency_explain_save() {
     );
     let screen = b.screen(80, 24);
     assert!(screen.contains("Diff vs previous run"), "{screen}");
+    insta::assert_snapshot!("diff_after_exclusion_80x24", screen);
     assert!(
         screen.contains("0 added, 1 removed, 0 changed, 1 unchanged"),
         "{screen}"

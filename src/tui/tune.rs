@@ -263,17 +263,17 @@ pub fn bindings() -> Vec<Binding> {
             &[Key::plain(K::Enter)],
             t(TuneAction::Pick),
             "keep rows with this value",
-            true,
+            false,
         ),
         b(
-            Layer::Tune,
+            Layer::TuneConfirm,
             &[Key::ch('y')],
             t(TuneAction::SaveInPlace),
             "save onto the rule file",
             true,
         ),
         b(
-            Layer::Tune,
+            Layer::TuneConfirm,
             &[Key::ch('o')],
             t(TuneAction::SaveNew),
             "save to a new file",
@@ -284,6 +284,13 @@ pub fn bindings() -> Vec<Binding> {
             &[Key::plain(K::Esc), Key::plain(K::Backspace)],
             t(TuneAction::Close),
             "close",
+            true,
+        ),
+        b(
+            Layer::TuneConfirm,
+            &[Key::plain(K::Esc), Key::plain(K::Backspace)],
+            t(TuneAction::Close),
+            "cancel",
             true,
         ),
     ]
@@ -323,7 +330,14 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
                 Some(d) => {
                     app.tune.overlay = Some(Overlay::Diff {
                         diff: Box::new(d.clone()),
-                        shipped: app.tune.shipped_diffs.get(&v.rule).cloned().map(Box::new),
+                        // against the rule as shipped, unless the previous run was the shipped rule
+                        shipped: app
+                            .tune
+                            .shipped_diffs
+                            .get(&v.rule)
+                            .filter(|s| *s != d)
+                            .cloned()
+                            .map(Box::new),
                         scroll: 0,
                     })
                 }
@@ -626,7 +640,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         } => {
             let total: usize = counts.iter().map(|(_, n)| n).sum();
             let mut lines = vec![Line::from(Span::styled(
-                format!("{} values, {total} rows", counts.len()),
+                format!(
+                    "{} values, {total} rows · Enter keeps the rows with the selected value",
+                    counts.len()
+                ),
                 theme.dim(),
             ))];
             for (i, (v, n)) in counts.iter().enumerate() {
