@@ -257,4 +257,20 @@ fn exclude_diff_frequency_explain_save() {
     assert_eq!(std::fs::read_to_string(backup).unwrap(), original);
     let note = b.app.message.clone().unwrap_or_default();
     assert!(note.contains("previous file kept as"), "{note}");
+    // the rule is reloaded: the tuned values are its own now, and it runs as saved
+    assert!(b.app.tune.base.is_empty() && b.app.params.is_empty());
+    b.key(KeyCode::Char('r'));
+    assert_eq!(column(&b, "Count"), ["1"]);
+    let saved = huntbench::rules::load_file(&rule_path).unwrap();
+    assert_eq!(b.app.rule_query(0), Some(saved.query));
+    // nothing left to save
+    b.key(KeyCode::Char('W'));
+    assert!(b.app.tune.overlay.is_none());
+    assert!(
+        b.app
+            .message
+            .clone()
+            .unwrap_or_default()
+            .starts_with("nothing to save")
+    );
 }

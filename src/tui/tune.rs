@@ -55,8 +55,12 @@ pub enum TuneAction {
     /// Enter in the frequency panel: keep the rows with that value.
     Pick,
     Close,
-    /// A save finished: the note to show.
-    Saved(String),
+    /// A save finished: the note to show, and for a save onto the rule's own file, the rule reloaded from
+    /// it (the tuned values are now the rule's own).
+    Saved {
+        note: String,
+        reloaded: Option<Box<Rule>>,
+    },
     /// An explanation finished.
     Explained(Result<Vec<Verdict>, String>),
 }
@@ -447,7 +451,28 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
                 out,
             })];
         }
-        TuneAction::Saved(note) => app.message = Some(note),
+        TuneAction::Saved { note, reloaded } => {
+            app.message = Some(note);
+            if let Some(r) = reloaded
+                && let Some(i) = app
+                    .entries
+                    .iter()
+                    .position(|e| matches!(e, RuleEntry::Loaded(old) if old.path == r.path))
+            {
+                app.entries[i] = RuleEntry::Loaded(r);
+                app.tune.base.remove(&i);
+                app.params.remove(&i);
+                // the form on the stack shows the saved values as the rule's own
+                let ps = app.rule_params(i);
+                for s in &mut app.stack {
+                    if let Screen::Params(v) = s
+                        && v.rule == i
+                    {
+                        v.params = ps.clone();
+                    }
+                }
+            }
+        }
         TuneAction::Explain => {
             let Some(Screen::Results(v)) = app.stack.last() else {
                 return Vec::new();
@@ -567,8 +592,16 @@ pub fn perform(fx: TuneEffect, exec: &Executor) -> Action {
                 Some(p) => crate::rules::save::save_to(&rule, &query, p, false),
                 None => crate::rules::save::save_in_place(&rule, &query),
             };
+            let mut reloaded = None;
             let note = match saved {
                 Ok(s) => {
+                    if out.is_none() {
+                        reloaded = crate::rules::load_file(&s.path).ok().map(|mut r| {
+                            // shown as before (the bench shows paths relative to the repository)
+                            r.path = rule.path.clone();
+                            Box::new(r)
+                        });
+                    }
                     let mut n = format!("saved {}", s.path.display());
                     if let Some(b) = &s.backup {
                         n.push_str(&format!(
@@ -582,7 +615,7 @@ pub fn perform(fx: TuneEffect, exec: &Executor) -> Action {
                 }
                 Err(e) => format!("save failed: {e}"),
             };
-            Action::Tune(TuneAction::Saved(note))
+            Action::Tune(TuneAction::Saved { note, reloaded })
         }
         TuneEffect::Explain { query, event } => {
             let opts = RunOptions {
