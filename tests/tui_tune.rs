@@ -274,3 +274,47 @@ fn exclude_diff_frequency_explain_save() {
             .starts_with("nothing to save")
     );
 }
+
+#[test]
+fn sessions_keep_values_and_exclusions() {
+    let (mut b, dir) = bench();
+    let sessions = dir.path().join("sessions");
+    b.app.tune.sessions_dir = Some(sessions.clone());
+    b.key(KeyCode::Enter);
+    select_cell(&mut b, "DeviceName", "pc-b.contoso.com");
+    b.key(KeyCode::Char('E'));
+    b.key(KeyCode::Esc);
+    set_window(&mut b, "now(-2d)");
+    // in the form: S keeps the values and the exclusion
+    b.key(KeyCode::Char('S'));
+    let note = b.app.message.clone().unwrap_or_default();
+    assert!(note.starts_with("session `"), "{note}");
+    assert!(sessions.is_dir());
+
+    // a fresh workbench over the same rule: O reopens it
+    let report = huntbench::rules::load_paths(&[dir.path().join("rmm_SupRemo_filesig.yaml")]);
+    let mut b2 = Bench::new(report, &[]);
+    b2.app.tune.sessions_dir = Some(sessions);
+    b2.key(KeyCode::Char('p'));
+    b2.key(KeyCode::Char('O'));
+    let Some(Screen::Params(v)) = b2.app.stack.last() else {
+        panic!("the form");
+    };
+    let got: Vec<(&str, &str)> = v
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Time_start", "now(-2d)"),
+            ("Time_end", "now()"),
+            ("Excluded_DeviceName", "dynamic(['pc-b.contoso.com'])"),
+            ("Signer_has", "'Nanosystems S.R.L.'"),
+        ]
+    );
+    b2.key(KeyCode::Char('r'));
+    assert_eq!(column(&b2, "DeviceId"), ["dev-a"]);
+    assert_eq!(column(&b2, "Count"), ["1"]);
+}
