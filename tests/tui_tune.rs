@@ -95,6 +95,10 @@ fn exclude_diff_frequency_explain_save() {
     assert_eq!(counts.len(), 2);
     assert!(counts.iter().all(|(_, n)| *n == 1));
     let first = counts[0].0.clone();
+    if let Some(Screen::Results(v)) = b.app.stack.last_mut() {
+        v.data.elapsed = std::time::Duration::from_millis(42);
+    }
+    insta::assert_snapshot!("frequency_panel_80x24", b.screen(80, 24));
     b.key(KeyCode::Enter);
     assert!(b.app.tune.overlay.is_none());
     assert_eq!(column(&b, "DeviceName"), [first]);
@@ -135,6 +139,7 @@ fn exclude_diff_frequency_explain_save() {
     );
     let screen = b.screen(80, 24);
     assert!(screen.contains("Diff vs previous run"), "{screen}");
+    insta::assert_snapshot!("diff_after_exclusion_80x24", screen);
     assert!(
         screen.contains("0 added, 1 removed, 0 changed, 1 unchanged"),
         "{screen}"
@@ -252,4 +257,64 @@ fn exclude_diff_frequency_explain_save() {
     assert_eq!(std::fs::read_to_string(backup).unwrap(), original);
     let note = b.app.message.clone().unwrap_or_default();
     assert!(note.contains("previous file kept as"), "{note}");
+    // the rule is reloaded: the tuned values are its own now, and it runs as saved
+    assert!(b.app.tune.base.is_empty() && b.app.params.is_empty());
+    b.key(KeyCode::Char('r'));
+    assert_eq!(column(&b, "Count"), ["1"]);
+    let saved = huntbench::rules::load_file(&rule_path).unwrap();
+    assert_eq!(b.app.rule_query(0), Some(saved.query));
+    // nothing left to save
+    b.key(KeyCode::Char('W'));
+    assert!(b.app.tune.overlay.is_none());
+    assert!(
+        b.app
+            .message
+            .clone()
+            .unwrap_or_default()
+            .starts_with("nothing to save")
+    );
+}
+
+#[test]
+fn sessions_keep_values_and_exclusions() {
+    let (mut b, dir) = bench();
+    let sessions = dir.path().join("sessions");
+    b.app.tune.sessions_dir = Some(sessions.clone());
+    b.key(KeyCode::Enter);
+    select_cell(&mut b, "DeviceName", "pc-b.contoso.com");
+    b.key(KeyCode::Char('E'));
+    b.key(KeyCode::Esc);
+    set_window(&mut b, "now(-2d)");
+    // in the form: S keeps the values and the exclusion
+    b.key(KeyCode::Char('S'));
+    let note = b.app.message.clone().unwrap_or_default();
+    assert!(note.starts_with("session `"), "{note}");
+    assert!(sessions.is_dir());
+
+    // a fresh workbench over the same rule: O reopens it
+    let report = huntbench::rules::load_paths(&[dir.path().join("rmm_SupRemo_filesig.yaml")]);
+    let mut b2 = Bench::new(report, &[]);
+    b2.app.tune.sessions_dir = Some(sessions);
+    b2.key(KeyCode::Char('p'));
+    b2.key(KeyCode::Char('O'));
+    let Some(Screen::Params(v)) = b2.app.stack.last() else {
+        panic!("the form");
+    };
+    let got: Vec<(&str, &str)> = v
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Time_start", "now(-2d)"),
+            ("Time_end", "now()"),
+            ("Excluded_DeviceName", "dynamic(['pc-b.contoso.com'])"),
+            ("Signer_has", "'Nanosystems S.R.L.'"),
+        ]
+    );
+    b2.key(KeyCode::Char('r'));
+    assert_eq!(column(&b2, "DeviceId"), ["dev-a"]);
+    assert_eq!(column(&b2, "Count"), ["1"]);
 }

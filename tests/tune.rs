@@ -604,3 +604,27 @@ fn explain_on_the_command_line() {
         "true  Timestamp between (Time_start..Time_end)\nfalse Signer has 'idrive'\n"
     );
 }
+
+#[test]
+fn run_refuses_a_bad_value_with_the_reason() {
+    let out = hb()
+        .arg("run")
+        .arg(rule_path())
+        .args(["--set", "Time_start=now(-1x)"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("FAILED") && text.contains("Time_start=now(-1x)"),
+        "{text}"
+    );
+    let out = hb()
+        .arg("run")
+        .arg(rule_path())
+        .args(["--set", "NoSuchParam=1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule has a parameter `NoSuchParam`"));
+}

@@ -66,12 +66,14 @@ pub fn apply_sets(
     sets: &[(String, String)],
     used: &mut Vec<String>,
 ) -> Result<String, String> {
-    let (q, unknown) = params::set_values(&rule.query, sets)?;
+    // names this rule has count as used even when a value is refused (the refusal is the rule's error)
+    let known = params::params_of(&rule.query);
     for (name, _) in sets {
-        if !unknown.contains(name) && !used.contains(name) {
+        if known.iter().any(|p| &p.name == name) && !used.contains(name) {
             used.push(name.clone());
         }
     }
+    let (q, _) = params::set_values(&rule.query, sets)?;
     Ok(q)
 }
 

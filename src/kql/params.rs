@@ -272,8 +272,12 @@ fn scan_placeholders(source: &str) -> Vec<Placeholder> {
     out
 }
 
-/// `source` with bare placeholders (outside strings) replaced by `now()` padded to the same length, so the
-/// query parses and every span stays valid in `source`.
+/// `source` with bare placeholders (outside strings) replaced by `now()` padded to the same length: it
+/// parses, and every span of its syntax tree is valid in `source` (unlike [`apply`]'s text).
+pub fn parsable_text(source: &str) -> String {
+    parsable(source, &scan_placeholders(source))
+}
+
 fn parsable(source: &str, ph: &[Placeholder]) -> String {
     let mut s = source.to_string();
     for p in ph.iter().rev() {
@@ -695,6 +699,36 @@ pub fn kind_of_text(value: &str) -> Result<ParamKind, String> {
     Ok(kind_of(e))
 }
 
+/// A number directly followed by letters that are not a timespan unit (`5x`, which the lexer reads as a
+/// name), anywhere in the value.
+fn bad_timespan(value: &str) -> Option<String> {
+    fn find(e: &Expr) -> Option<String> {
+        match &e.kind {
+            ExprKind::Ident(id) if id.name.starts_with(|c: char| c.is_ascii_digit()) => {
+                Some(id.name.clone())
+            }
+            ExprKind::Paren(x) | ExprKind::Unary { expr: x, .. } => find(x),
+            ExprKind::Binary { left, right, .. } => find(left).or_else(|| find(right)),
+            ExprKind::Call { args, .. } => args.iter().find_map(find),
+            ExprKind::ListOp { expr, items, .. } => {
+                find(expr).or_else(|| items.iter().find_map(find))
+            }
+            ExprKind::Between {
+                expr, low, high, ..
+            } => find(expr).or_else(|| find(low)).or_else(|| find(high)),
+            _ => None,
+        }
+    }
+    let q = super::parse(&format!("print p_ = (\n{value}\n)")).ok()?;
+    q.statements.iter().find_map(|s| match s {
+        Statement::Expr(Expr {
+            kind: ExprKind::Print(items),
+            ..
+        }) => items.first().and_then(|i| find(&i.expr)),
+        _ => None,
+    })
+}
+
 /// Is `value` a list for an inline list parameter: `'a', 'b'` or one string-list expression?
 fn is_inline_list_text(value: &str) -> Result<bool, String> {
     let probe = format!("print 0 in (\n{value}\n)");
@@ -720,6 +754,11 @@ pub fn validate(source: &str, params: &[Param], index: usize, value: &str) -> Re
     let value = value.trim();
     if value.is_empty() {
         return Err("a value is needed".into());
+    }
+    if let Some(bad) = bad_timespan(value) {
+        return Err(format!(
+            "`{bad}` is not a timespan: use a number and a unit (d, h, m, s, ms, microsecond, tick), e.g. 5d or 12h"
+        ));
     }
     if p.kind == ParamKind::StringList && p.origin == Origin::Inline {
         if !is_inline_list_text(value)? {
@@ -999,7 +1038,9 @@ mod tests {
         let ps = discover(q).unwrap();
         assert!(validate(q, &ps, 0, "now(-1d)").is_ok());
         let e = validate(q, &ps, 0, "now(-5x)").expect_err("bad timespan");
-        assert!(!e.is_empty());
+        assert!(e.starts_with("`5x` is not a timespan"), "{e}");
+        assert!(validate(q, &ps, 0, "datetime(2024-05-01T00:00:00Z)").is_ok());
+        assert!(validate(q, &ps, 0, "ago(1microsecond)").is_ok());
         let e = validate(q, &ps, 0, "'yesterday'").expect_err("not a datetime");
         assert!(e.contains("datetime"), "{e}");
         assert!(validate(q, &ps, 1, "'idrive'").is_ok());

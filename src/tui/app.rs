@@ -436,8 +436,12 @@ impl App {
         if self.help {
             return vec![Layer::Help];
         }
-        if self.tune.overlay.is_some() {
-            return vec![Layer::Tune, Layer::Global];
+        match &self.tune.overlay {
+            Some(super::tune::Overlay::Confirm { .. }) => {
+                return vec![Layer::TuneConfirm, Layer::Global];
+            }
+            Some(_) => return vec![Layer::Tune, Layer::Global],
+            None => {}
         }
         self.screen_layers()
     }

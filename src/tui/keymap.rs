@@ -25,8 +25,10 @@ pub enum Layer {
     ParamEdit,
     /// Typing a row filter or a search in a result view.
     RowInput,
-    /// A rule-tuning overlay: diff, value counts, explain, save.
+    /// A rule-tuning overlay: diff, value counts, explain.
     Tune,
+    /// Where to save the tuned rule.
+    TuneConfirm,
     Global,
 }
 
@@ -44,6 +46,7 @@ impl Layer {
             Layer::ParamEdit => "Editing a parameter",
             Layer::RowInput => "Typing a row filter or search",
             Layer::Tune => "Tuning",
+            Layer::TuneConfirm => "Saving a tuned rule",
             Layer::Global => "Everywhere",
         }
     }

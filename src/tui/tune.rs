@@ -3,7 +3,9 @@
 //! of the current column (`F`, Enter keeps the rows with that value); "exclude this value" on a cell (`E`:
 //! adds it to the rule's `Excluded_<column>` list and re-runs); why a raw event is in or out (`w`: each
 //! predicate of the rule's where clauses on that event); and saving the tuned rule (`W`, then `y` onto the
-//! rule file with a backup, or `o` to a new `<name>.tuned.yaml`).
+//! rule file with a backup, or `o` to a new `<name>.tuned.yaml`). In the parameter form, `S` keeps the
+//! rule's current values and exclusions as a session (named by the time, in the user data dir) and `O`
+//! reopens the most recent one.
 //!
 //! The views are overlays over the current screen (state in [`TuneState`], keys in the `Tune` keymap layer);
 //! saving and explaining are effects the runtime performs ([`perform`]), their outcome comes back as an
@@ -50,13 +52,27 @@ pub enum TuneAction {
     SaveNew,
     /// Explain the selected raw event.
     Explain,
+    /// Keep the rule's current values and exclusions as a named session (named by the time).
+    SessionSave,
+    /// Reopen the rule's most recent session.
+    SessionOpen,
+    /// A session was saved (the note) or read: (name, values, exclusions) or why not.
+    SessionSaved(String),
+    SessionLoaded {
+        rule: usize,
+        result: Result<(String, crate::tune::session::Session), String>,
+    },
     Up,
     Down,
     /// Enter in the frequency panel: keep the rows with that value.
     Pick,
     Close,
-    /// A save finished: the note to show.
-    Saved(String),
+    /// A save finished: the note to show, and for a save onto the rule's own file, the rule reloaded from
+    /// it (the tuned values are now the rule's own).
+    Saved {
+        note: String,
+        reloaded: Option<Box<Rule>>,
+    },
     /// An explanation finished.
     Explained(Result<Vec<Verdict>, String>),
 }
@@ -72,6 +88,18 @@ pub enum TuneEffect {
     Explain {
         query: String,
         event: String,
+    },
+    /// Save a session, named by the time it is saved, in `dir` (the user data dir when `None`).
+    SaveSession {
+        dir: Option<PathBuf>,
+        rule_id: String,
+        session: crate::tune::session::Session,
+    },
+    /// Read the most recent session of a rule.
+    OpenSession {
+        dir: Option<PathBuf>,
+        rule: usize,
+        rule_id: String,
     },
 }
 
@@ -117,6 +145,10 @@ pub struct TuneState {
     pub shipped: HashMap<usize, Table>,
     /// The last run against the rule as shipped.
     pub shipped_diffs: HashMap<usize, ResultDiff>,
+    /// The exclusions added to each rule, (column, value), in order (for sessions).
+    pub exclusions: HashMap<usize, Vec<(String, String)>>,
+    /// Where sessions are kept (tests); the user data dir when `None`.
+    pub sessions_dir: Option<PathBuf>,
 }
 
 impl TuneState {
@@ -239,6 +271,20 @@ pub fn bindings() -> Vec<Binding> {
         ),
         b(
             Layer::Params,
+            &[Key::ch('S')],
+            t(TuneAction::SessionSave),
+            "save values as a session",
+            false,
+        ),
+        b(
+            Layer::Params,
+            &[Key::ch('O')],
+            t(TuneAction::SessionOpen),
+            "open the last session",
+            false,
+        ),
+        b(
+            Layer::Params,
             &[Key::ch('W')],
             t(TuneAction::Save),
             "save tuned rule",
@@ -263,17 +309,17 @@ pub fn bindings() -> Vec<Binding> {
             &[Key::plain(K::Enter)],
             t(TuneAction::Pick),
             "keep rows with this value",
-            true,
+            false,
         ),
         b(
-            Layer::Tune,
+            Layer::TuneConfirm,
             &[Key::ch('y')],
             t(TuneAction::SaveInPlace),
             "save onto the rule file",
             true,
         ),
         b(
-            Layer::Tune,
+            Layer::TuneConfirm,
             &[Key::ch('o')],
             t(TuneAction::SaveNew),
             "save to a new file",
@@ -284,6 +330,13 @@ pub fn bindings() -> Vec<Binding> {
             &[Key::plain(K::Esc), Key::plain(K::Backspace)],
             t(TuneAction::Close),
             "close",
+            true,
+        ),
+        b(
+            Layer::TuneConfirm,
+            &[Key::plain(K::Esc), Key::plain(K::Backspace)],
+            t(TuneAction::Close),
+            "cancel",
             true,
         ),
     ]
@@ -323,7 +376,14 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
                 Some(d) => {
                     app.tune.overlay = Some(Overlay::Diff {
                         diff: Box::new(d.clone()),
-                        shipped: app.tune.shipped_diffs.get(&v.rule).cloned().map(Box::new),
+                        // against the rule as shipped, unless the previous run was the shipped rule
+                        shipped: app
+                            .tune
+                            .shipped_diffs
+                            .get(&v.rule)
+                            .filter(|s| *s != d)
+                            .cloned()
+                            .map(Box::new),
                         scroll: 0,
                     })
                 }
@@ -433,7 +493,28 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
                 out,
             })];
         }
-        TuneAction::Saved(note) => app.message = Some(note),
+        TuneAction::Saved { note, reloaded } => {
+            app.message = Some(note);
+            if let Some(r) = reloaded
+                && let Some(i) = app
+                    .entries
+                    .iter()
+                    .position(|e| matches!(e, RuleEntry::Loaded(old) if old.path == r.path))
+            {
+                app.entries[i] = RuleEntry::Loaded(r);
+                app.tune.base.remove(&i);
+                app.params.remove(&i);
+                // the form on the stack shows the saved values as the rule's own
+                let ps = app.rule_params(i);
+                for s in &mut app.stack {
+                    if let Screen::Params(v) = s
+                        && v.rule == i
+                    {
+                        v.params = ps.clone();
+                    }
+                }
+            }
+        }
         TuneAction::Explain => {
             let Some(Screen::Results(v)) = app.stack.last() else {
                 return Vec::new();
@@ -470,6 +551,56 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
             });
             return vec![Effect::Tune(TuneEffect::Explain { query, event })];
         }
+        TuneAction::SessionSave => {
+            let Some(Screen::Params(v)) = app.stack.last() else {
+                return Vec::new();
+            };
+            let rule = v.rule;
+            let Some(RuleEntry::Loaded(r)) = app.entries.get(rule) else {
+                return Vec::new();
+            };
+            let rule_id =
+                r.id.clone()
+                    .unwrap_or_else(|| r.file_name().display().to_string());
+            let values: Vec<(String, String)> = app
+                .rule_params(rule)
+                .into_iter()
+                .filter(|p| p.edited())
+                .map(|p| (p.name, p.value))
+                .collect();
+            let session = crate::tune::session::Session {
+                values,
+                exclusions: app.tune.exclusions.get(&rule).cloned().unwrap_or_default(),
+                saved_at: String::new(),
+            };
+            return vec![Effect::Tune(TuneEffect::SaveSession {
+                dir: app.tune.sessions_dir.clone(),
+                rule_id,
+                session,
+            })];
+        }
+        TuneAction::SessionOpen => {
+            let Some(Screen::Params(v)) = app.stack.last() else {
+                return Vec::new();
+            };
+            let rule = v.rule;
+            let Some(RuleEntry::Loaded(r)) = app.entries.get(rule) else {
+                return Vec::new();
+            };
+            let rule_id =
+                r.id.clone()
+                    .unwrap_or_else(|| r.file_name().display().to_string());
+            return vec![Effect::Tune(TuneEffect::OpenSession {
+                dir: app.tune.sessions_dir.clone(),
+                rule,
+                rule_id,
+            })];
+        }
+        TuneAction::SessionSaved(note) => app.message = Some(note),
+        TuneAction::SessionLoaded { rule, result } => match result {
+            Ok((name, s)) => open_session(app, rule, &name, &s),
+            Err(e) => app.message = Some(e),
+        },
         TuneAction::Explained(r) => {
             if let Some(Overlay::Explain { verdicts, .. }) = &mut app.tune.overlay {
                 *verdicts = Some(r);
@@ -490,6 +621,49 @@ fn kql_value(s: &str) -> String {
     } else {
         kql_string(s)
     }
+}
+
+/// Applies a session to rule `rule`: its exclusions onto the rule's own query, then its values.
+fn open_session(app: &mut App, rule: usize, name: &str, s: &crate::tune::session::Session) {
+    let Some(RuleEntry::Loaded(r)) = app.entries.get(rule) else {
+        return;
+    };
+    let opts = RunOptions {
+        now: Some(app.info.now),
+        ..Default::default()
+    };
+    let mut base = r.query.clone();
+    for (c, v) in &s.exclusions {
+        match tune::exclude(&base, c, v, &Catalog::schema_only(), &opts) {
+            Ok(b) => base = b,
+            Err(e) => {
+                app.message = Some(format!("session `{name}`: {e}"));
+                return;
+            }
+        }
+    }
+    let ps = match kp::with_values(&base, &s.values) {
+        Ok((ps, _)) => ps,
+        Err(e) => {
+            app.message = Some(format!("session `{name}`: {e}"));
+            return;
+        }
+    };
+    if base == r.query {
+        app.tune.base.remove(&rule);
+    } else {
+        app.tune.base.insert(rule, base);
+    }
+    app.tune.exclusions.insert(rule, s.exclusions.clone());
+    app.params.insert(rule, ps.clone());
+    for screen in &mut app.stack {
+        if let Screen::Params(v) = screen
+            && v.rule == rule
+        {
+            v.params = ps.clone();
+        }
+    }
+    app.message = Some(format!("opened session `{name}`"));
 }
 
 /// "Exclude this value": the selected cell of a rule's result goes into `Excluded_<column>`; the rule runs
@@ -526,6 +700,11 @@ fn exclude(app: &mut App) -> Vec<Effect> {
                 }
             }
             app.tune.base.insert(rule, new_base);
+            app.tune
+                .exclusions
+                .entry(rule)
+                .or_default()
+                .push((column.clone(), value.clone()));
             app.params.insert(rule, ps);
             let Some(query) = app.rule_query(rule) else {
                 return Vec::new();
@@ -553,8 +732,16 @@ pub fn perform(fx: TuneEffect, exec: &Executor) -> Action {
                 Some(p) => crate::rules::save::save_to(&rule, &query, p, false),
                 None => crate::rules::save::save_in_place(&rule, &query),
             };
+            let mut reloaded = None;
             let note = match saved {
                 Ok(s) => {
+                    if out.is_none() {
+                        reloaded = crate::rules::load_file(&s.path).ok().map(|mut r| {
+                            // shown as before (the bench shows paths relative to the repository)
+                            r.path = rule.path.clone();
+                            Box::new(r)
+                        });
+                    }
                     let mut n = format!("saved {}", s.path.display());
                     if let Some(b) = &s.backup {
                         n.push_str(&format!(
@@ -568,7 +755,38 @@ pub fn perform(fx: TuneEffect, exec: &Executor) -> Action {
                 }
                 Err(e) => format!("save failed: {e}"),
             };
-            Action::Tune(TuneAction::Saved(note))
+            Action::Tune(TuneAction::Saved { note, reloaded })
+        }
+        TuneEffect::SaveSession {
+            dir,
+            rule_id,
+            session,
+        } => {
+            use crate::tune::session;
+            let name = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
+            let saved = match &dir {
+                Some(d) => session::save_in(d, &rule_id, &name, session),
+                None => session::save(&rule_id, &name, session),
+            };
+            Action::Tune(TuneAction::SessionSaved(match saved {
+                Ok(p) => format!("session `{name}` saved in {}", p.display()),
+                Err(e) => format!("session not saved: {e}"),
+            }))
+        }
+        TuneEffect::OpenSession { dir, rule, rule_id } => {
+            use crate::tune::session;
+            let all = match &dir {
+                Some(d) => session::load_all_in(d, &rule_id),
+                None => session::load_all(&rule_id),
+            };
+            let result = all.and_then(|all| {
+                all.into_iter()
+                    .max_by(|a, b| a.1.saved_at.cmp(&b.1.saved_at).then(a.0.cmp(&b.0)))
+                    .ok_or_else(|| {
+                        format!("no saved session for rule {rule_id} (S in the form saves one)")
+                    })
+            });
+            Action::Tune(TuneAction::SessionLoaded { rule, result })
         }
         TuneEffect::Explain { query, event } => {
             let opts = RunOptions {
@@ -626,7 +844,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: Theme, area: Rect) {
         } => {
             let total: usize = counts.iter().map(|(_, n)| n).sum();
             let mut lines = vec![Line::from(Span::styled(
-                format!("{} values, {total} rows", counts.len()),
+                format!(
+                    "{} values, {total} rows · Enter keeps the rows with the selected value",
+                    counts.len()
+                ),
                 theme.dim(),
             ))];
             for (i, (v, n)) in counts.iter().enumerate() {

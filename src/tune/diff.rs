@@ -201,6 +201,8 @@ pub fn diff(before: &Table, after: &Table, key_columns: &[String]) -> ResultDiff
             });
         }
     }
+    // stable order whatever the engine's row order: added, removed, changed, unchanged, each by key
+    groups.sort_by(|a, b| (a.change as u8, &a.key).cmp(&(b.change as u8, &b.key)));
     let count = |c: Change| groups.iter().filter(|g| g.change == c).count();
     let device_column = ["DeviceName", "DeviceId"]
         .iter()

@@ -7,6 +7,7 @@
 
 use crate::data::TableProvider;
 use crate::engine::{self, RunOptions};
+use crate::kql::ScalarType;
 use crate::kql::ast::{Expr, ExprKind, OpKind, Operator, Statement};
 use crate::kql::params::{self, Origin, ParamKind};
 
@@ -113,16 +114,28 @@ pub fn exclude(
         return Ok(out);
     }
 
-    // where the filter goes: before the last summarize when the column is in scope there, else at the end
-    let prepared = params::apply(query, &ps)?;
-    let q = crate::kql::parse(&prepared).map_err(|d| d.message)?;
+    // where the filter goes: before the last summarize when the column is in scope there, else at the end.
+    // Spans come from the query with placeholders standing in place (same offsets as `query`); the probes
+    // run with them substituted.
+    let q = crate::kql::parse(&params::parsable_text(query)).map_err(|d| d.message)?;
     let (source, ops) =
         final_pipeline(&q).ok_or("the query has no tabular statement to add an exclusion to")?;
     let col = column_ref(column);
-    let in_scope = |end: usize| -> bool {
-        let probe = format!("{} | project {col}", &prepared[..end]);
-        engine::plan(&probe, tables, opts).is_ok()
+    let scope_type = |end: usize| -> Option<ScalarType> {
+        let probe = format!("{} | project {col}", query.get(..end)?);
+        let (probe, _) = params::set_values(&probe, &[]).ok()?;
+        let frame = engine::plan(&probe, tables, opts).ok()?;
+        frame.cols.first().map(|(_, t)| *t)
     };
+    let in_scope = |end: usize| scope_type(end) == Some(ScalarType::String);
+    if let Some(t) = scope_type(ops.last().map_or(source.span.end, |o| o.span.end))
+        && t != ScalarType::String
+    {
+        return Err(format!(
+            "`{column}` is a {} column: exclusions are lists of strings (filter the view with != instead)",
+            t.name()
+        ));
+    }
     let last_summarize = ops
         .iter()
         .rposition(|o| matches!(o.kind, OpKind::Summarize { .. }));
@@ -213,13 +226,23 @@ mod tests {
         let ps = params::discover(&q2).unwrap();
         let p = ps.iter().find(|p| p.name == "Excluded_DeviceName").unwrap();
         assert_eq!(p.kind, ParamKind::StringList);
-        // an output column of the summarize only: filtered at the end
-        let q3 = exclude(Q, "Count", "3", &cat, &opts);
-        assert!(q3.is_ok(), "{q3:?}");
+        // a string column made by the summarize: filtered at the end
+        let q = Q.replace("Count=count()", "Count=count(), S=tostring(count())");
+        let q3 = exclude(&q, "S", "3", &cat, &opts).expect("excludes at the end");
         assert!(
-            q3.unwrap()
-                .ends_with("DeviceName\n| where Count !in (Excluded_Count)\n")
+            q3.ends_with("DeviceName\n| where S !in (Excluded_S)\n"),
+            "{q3}"
         );
+        // a number column is not a string list
+        let e = exclude(Q, "Count", "3", &cat, &opts).expect_err("refused");
+        assert!(e.contains("long"), "{e}");
         assert!(exclude(Q, "NoSuchColumn", "x", &cat, &opts).is_err());
+        // placeholders stay as written; the filter lands before the summarize
+        let ph = "let s = todatetime('{{StartTimeISO}}');\nDeviceInfo\n| where Timestamp > s\n| summarize count() by DeviceName\n";
+        let out = exclude(ph, "DeviceName", "d1", &cat, &opts).expect("excludes");
+        assert_eq!(
+            out,
+            "let s = todatetime('{{StartTimeISO}}');\nlet Excluded_DeviceName = dynamic(['d1']);\nDeviceInfo\n| where Timestamp > s\n| where DeviceName !in (Excluded_DeviceName)\n| summarize count() by DeviceName\n"
+        );
     }
 }

@@ -40,10 +40,18 @@ fn file_for(dir: &Path, rule_id: &str) -> PathBuf {
     dir.join(format!("{safe}.json"))
 }
 
+fn default_dir() -> Result<PathBuf, String> {
+    sessions_dir().ok_or_else(|| "no user data folder: set HUNTBENCH_DATA_DIR".to_string())
+}
+
 /// Every session of `rule_id`, by name.
 pub fn load_all(rule_id: &str) -> Result<BTreeMap<String, Session>, String> {
-    let dir = sessions_dir().ok_or("no user data folder: set HUNTBENCH_DATA_DIR")?;
-    let path = file_for(&dir, rule_id);
+    load_all_in(&default_dir()?, rule_id)
+}
+
+/// Every session of `rule_id` in sessions folder `dir`, by name.
+pub fn load_all_in(dir: &Path, rule_id: &str) -> Result<BTreeMap<String, Session>, String> {
+    let path = file_for(dir, rule_id);
     match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| {
             format!(
@@ -75,15 +83,24 @@ pub fn load(rule_id: &str, name: &str) -> Result<Session, String> {
 }
 
 /// Saves `session` as `name` for `rule_id` (replacing a session of that name); returns the file.
-pub fn save(rule_id: &str, name: &str, mut session: Session) -> Result<PathBuf, String> {
-    let dir = sessions_dir().ok_or("no user data folder: set HUNTBENCH_DATA_DIR")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut all = load_all(rule_id)?;
+pub fn save(rule_id: &str, name: &str, session: Session) -> Result<PathBuf, String> {
+    save_in(&default_dir()?, rule_id, name, session)
+}
+
+/// [`save`] into sessions folder `dir`.
+pub fn save_in(
+    dir: &Path,
+    rule_id: &str,
+    name: &str,
+    mut session: Session,
+) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut all = load_all_in(dir, rule_id)?;
     if session.saved_at.is_empty() {
         session.saved_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     }
     all.insert(name.to_string(), session);
-    let path = file_for(&dir, rule_id);
+    let path = file_for(dir, rule_id);
     let text = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?;
     crate::rules::save::write_atomic(&path, &text)
         .map_err(|e| format!("{}: {e}", path.display()))?;
