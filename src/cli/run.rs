@@ -342,10 +342,7 @@ fn diff_against_shipped(
         .as_ref()
         .map_err(|_| "the tuned rule failed".to_string())?;
     let (shipped_q, _) = params::set_values(&rule.query, &[])?;
-    let shipped = backend
-        .run(&shipped_q, opts)
-        .map_err(|d| d.message)?
-        .result;
+    let shipped = backend.run(&shipped_q, opts).map_err(|d| d.message)?.result;
     let before = Table::from_result(&shipped).map_err(|d| d.message)?;
     let after = Table::from_result(tuned).map_err(|d| d.message)?;
     Ok(tune::diff(
