@@ -157,3 +157,66 @@ fn more_than_a_million_rows_are_cut_and_say_so() {
     assert!(data.truncated);
     assert_eq!(data.cell(999_999, 0), "1000000");
 }
+
+fn rss_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// What a 1,000,000-row, 10-column result costs in memory, by hand (Linux; prints, asserts nothing):
+/// `cargo test --test tui_rows -- --ignored --nocapture memory`.
+#[test]
+#[ignore]
+fn memory_of_a_million_rows_by_ten_columns() {
+    let b = Bench::new(helpers::load(&[]), &[]);
+    let q = "range N from 1 to 1000000 step 1 \
+        | extend DeviceId = strcat(\"dev-\", tostring(N % 1000)), \
+        Timestamp = datetime(2024-01-01) + N * 1s, \
+        DeviceName = strcat(\"pc-\", tostring(N % 1000), \".contoso.com\"), \
+        Score = N * 0.5, Small = toint(N % 100), Flag = N % 2 == 0, Took = N * 1ms, \
+        SHA1 = strcat(\"da39a3ee5e6b4b0d3255bfef95601890afd8\", tostring(N % 10000)), \
+        ReportId = tostring(N)";
+    let before = rss_kib("VmRSS:");
+    let data = run(&b, q);
+    let after = rss_kib("VmRSS:");
+    assert_eq!(data.row_count(), 1_000_000);
+    assert_eq!(data.columns.len(), 10);
+    println!("types: {:?}", data.types);
+    println!(
+        "columnar cells hold {} MiB on the heap",
+        data.cells.heap_bytes() / (1 << 20)
+    );
+    println!(
+        "columnar: RSS {before} KiB -> {after} KiB (+{} MiB); peak {} MiB",
+        (after.saturating_sub(before)) / 1024,
+        rss_kib("VmHWM:") / 1024
+    );
+    let all: Vec<usize> = (0..10).collect();
+    for (what, filters, sort) in [
+        ("sort by a long column", vec![], Some((0, true))),
+        ("sort by a datetime column", vec![], Some((2, false))),
+        ("sort by a string column", vec![], Some((3, false))),
+        (
+            "text filter over 10 columns",
+            vec![huntbench::tui::table::RowFilter::Text("pc-7.".into())],
+            None,
+        ),
+    ] {
+        let t = std::time::Instant::now();
+        let rows = huntbench::tui::table::shown_rows(&data, &all, &filters, sort);
+        println!("{what}: {} rows in {:?}", rows.len(), t.elapsed());
+    }
+    let text = data.text_rows();
+    let with_text = rss_kib("VmRSS:");
+    println!(
+        "the same rows as Vec<Vec<String>> (the old layout): +{} MiB more",
+        with_text.saturating_sub(after) / 1024
+    );
+    drop(text);
+}

@@ -118,6 +118,20 @@ impl Column {
         self.len() == 0
     }
 
+    /// Bytes held on the heap (capacity), for measurements.
+    pub fn heap_bytes(&self) -> usize {
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        match self {
+            Column::Bool(v) => bytes(v),
+            Column::Int(v) => bytes(v),
+            Column::Long(v) | Column::DateTime(v) | Column::TimeSpan(v) => bytes(v),
+            Column::Real(v) => bytes(v),
+            Column::Text { buf, ends } => buf.capacity() + bytes(ends),
+        }
+    }
+
     /// The value of cell `i` (`Null` past the end).
     pub fn value(&self, i: usize) -> Value {
         let v = match self {
@@ -219,6 +233,11 @@ impl Cells {
 
     pub fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// Bytes the cells hold on the heap, for measurements.
+    pub fn heap_bytes(&self) -> usize {
+        self.columns.iter().map(Column::heap_bytes).sum()
     }
 
     pub fn column(&self, c: usize) -> Option<&Column> {
@@ -348,12 +367,23 @@ enum Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    fn keeps(&self, data: &TableData, row: usize, shown: &[usize]) -> bool {
+    fn keeps(&self, data: &TableData, row: usize, shown: &[usize], scratch: &mut String) -> bool {
         match self {
-            Prepared::Text(needle) => shown
-                .iter()
-                .filter(|&&c| c < data.columns.len())
-                .any(|&c| data.cell(row, c).to_lowercase().contains(needle.as_str())),
+            Prepared::Text(needle) => {
+                // integers show as digits and '-' only: other needles cannot be in them (skips formatting)
+                let maybe_in_integers = needle.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+                shown
+                    .iter()
+                    .filter(|&&c| c < data.columns.len())
+                    .filter(|&&c| {
+                        maybe_in_integers
+                            || !matches!(
+                                data.cells.column(c),
+                                Some(Column::Int(_) | Column::Long(_))
+                            )
+                    })
+                    .any(|&c| contains_lowercase(&data.cell(row, c), needle, scratch))
+            }
             Prepared::Eq(column, value, eq) => {
                 // a column that does not exist has no cell: it equals nothing and differs from everything
                 if *column >= data.columns.len() {
@@ -362,6 +392,19 @@ impl Prepared<'_> {
                 (data.cell(row, *column) == *value) == *eq
             }
         }
+    }
+}
+
+/// Whether `cell`, lower-cased (as `str::to_lowercase`), contains `needle` (already lower-case); `scratch`
+/// is reused for ASCII cells, so that filtering a million rows does not allocate per cell.
+fn contains_lowercase(cell: &str, needle: &str, scratch: &mut String) -> bool {
+    if cell.is_ascii() {
+        scratch.clear();
+        scratch.push_str(cell);
+        scratch.make_ascii_lowercase();
+        scratch.contains(needle)
+    } else {
+        cell.to_lowercase().contains(needle)
     }
 }
 
@@ -414,8 +457,13 @@ pub fn shown_rows(
     sort: Option<(usize, bool)>,
 ) -> Vec<usize> {
     let prepared: Vec<Prepared> = filters.iter().map(RowFilter::prepared).collect();
+    let mut scratch = String::new();
     let mut rows: Vec<usize> = (0..data.row_count())
-        .filter(|&i| prepared.iter().all(|f| f.keeps(data, i, shown_cols)))
+        .filter(|&i| {
+            prepared
+                .iter()
+                .all(|f| f.keeps(data, i, shown_cols, &mut scratch))
+        })
         .collect();
     if let Some((col, desc)) = sort
         && let Some(column) = data.cells.column(col)
@@ -446,9 +494,10 @@ pub fn search(
         return None;
     }
     let f = Prepared::Text(needle.to_lowercase());
+    let mut scratch = String::new();
     (0..n).map(|k| (from + k) % n).find(|&pos| {
         rows.get(pos)
-            .is_some_and(|&i| i < data.row_count() && f.keeps(data, i, shown_cols))
+            .is_some_and(|&i| i < data.row_count() && f.keeps(data, i, shown_cols, &mut scratch))
     })
 }
 
@@ -531,6 +580,17 @@ mod tests {
             value: "10".into(),
         };
         assert_eq!(shown_rows(&d, &[0, 1, 2], &[eq], None), [0]);
+    }
+
+    #[test]
+    fn text_filter_folds_case_like_to_lowercase() {
+        let s = &mut String::new();
+        assert!(contains_lowercase("PC-A.Contoso", "a.con", s));
+        assert!(!contains_lowercase("PC-A", "pc-b", s));
+        assert!(contains_lowercase("", "", s));
+        // non-ASCII cells fold as str::to_lowercase does: the Kelvin sign lower-cases to "k"
+        assert!(contains_lowercase("\u{212a}ELVIN", "kelvin", s));
+        assert!(contains_lowercase("ÄRGER", "ärg", s));
     }
 
     #[test]
