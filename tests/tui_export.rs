@@ -17,7 +17,9 @@ fn results() -> Bench {
     let mut b = Bench::new(report, &[]);
     b.key(KeyCode::Enter);
     if let Some(Screen::Results(v)) = b.app.stack.last_mut() {
-        v.data.rows.sort();
+        let mut rows = v.data.text_rows();
+        rows.sort();
+        v.data.cells = huntbench::tui::table::Cells::from_rows(v.data.columns.len(), &rows);
         v.data.elapsed = std::time::Duration::from_millis(42);
     }
     b
@@ -92,7 +94,9 @@ fn copy_the_selected_cell_sanitised() {
     );
     // control characters from data never reach the terminal: the escape is copied as visible text
     if let Some(Screen::Results(v)) = b.app.stack.last_mut() {
-        v.data.rows[1][1] = "pc\x1b]52;c;AAAA\x07-b".into();
+        let mut rows = v.data.text_rows();
+        rows[1][1] = "pc\x1b]52;c;AAAA\x07-b".into();
+        v.data.cells = huntbench::tui::table::Cells::from_rows(v.data.columns.len(), &rows);
     }
     assert_eq!(
         b.key(KeyCode::Char('y')),

@@ -41,7 +41,7 @@ fn device_ids(b: &Bench) -> Vec<String> {
         .iter()
         .position(|c| c == "DeviceId")
         .expect("DeviceId column");
-    let mut ids: Vec<String> = v.data.rows.iter().map(|r| r[c].clone()).collect();
+    let mut ids: Vec<String> = v.data.text_rows().iter().map(|r| r[c].clone()).collect();
     ids.sort();
     ids
 }
@@ -134,7 +134,8 @@ fn edit_refuse_reset_and_run() {
         .iter()
         .position(|c| c == "ReportId")
         .expect("ReportId");
-    let reports: Vec<&str> = v.data.rows.iter().map(|r| r[rid].as_str()).collect();
+    let rows = v.data.text_rows();
+    let reports: Vec<&str> = rows.iter().map(|r| r[rid].as_str()).collect();
     assert_eq!(reports, ["12"]);
 
     // back to the form, then the rule list: runs from the list keep the edit

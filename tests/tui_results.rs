@@ -15,19 +15,18 @@ use ratatui::crossterm::event::KeyCode;
 fn bench() -> Bench {
     let mut b = Bench::new(helpers::load(&[]), &[]);
     let row = |a: &str, n: &str, t: &str| vec![a.to_string(), n.to_string(), t.to_string()];
-    let data = TableData {
-        columns: vec!["DeviceName".into(), "Count".into(), "Timestamp".into()],
-        types: vec!["string".into(), "long".into(), "datetime".into()],
-        rows: vec![
+    let mut data = TableData::from_text_rows(
+        vec!["DeviceName".into(), "Count".into(), "Timestamp".into()],
+        vec!["string".into(), "long".into(), "datetime".into()],
+        &[
             row("pc-b", "10", "2024-04-29T10:00:00Z"),
             row("pc-a", "9", "2024-04-30T08:30:00Z"),
             row("PC-C", "100", "2024-04-28T09:00:00Z"),
             row("pc-a", "2", ""),
         ],
-        widths: vec![10, 5, 20],
-        elapsed: std::time::Duration::from_millis(5),
-        ..TableData::default()
-    };
+    );
+    data.widths = vec![10, 5, 20];
+    data.elapsed = std::time::Duration::from_millis(5);
     b.app.stack.push(Screen::Results(ResultsView::new(
         0,
         "hand-made".into(),

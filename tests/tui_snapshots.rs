@@ -53,7 +53,9 @@ fn supremo_results(b: &mut Bench) {
     // a fixed elapsed time for a stable status bar
     if let Some(huntbench::tui::app::Screen::Results(v)) = b.app.stack.last_mut() {
         v.data.elapsed = std::time::Duration::from_millis(42);
-        v.data.rows.sort();
+        let mut rows = v.data.text_rows();
+        rows.sort();
+        v.data.cells = huntbench::tui::table::Cells::from_rows(v.data.columns.len(), &rows);
     }
 }
 
@@ -88,7 +90,9 @@ fn drill_events_and_record_80x24() {
     b.key(KeyCode::Enter); // dev-a (rows sorted)
     if let Some(huntbench::tui::app::Screen::Results(v)) = b.app.stack.last_mut() {
         v.data.elapsed = std::time::Duration::from_millis(7);
-        v.data.rows.sort();
+        let mut rows = v.data.text_rows();
+        rows.sort();
+        v.data.cells = huntbench::tui::table::Cells::from_rows(v.data.columns.len(), &rows);
     }
     insta::assert_snapshot!("drill_events_80x24", b.screen(80, 24));
     b.key(KeyCode::Enter);
@@ -187,7 +191,8 @@ fn escape_sequences_from_data_render_inert() {
         panic!("results: {:?}", b.app.stack)
     };
     assert_eq!(
-        v.data.rows[0][1], "evil\x1b[2Jhost",
+        v.data.cell(0, 1),
+        "evil\x1b[2Jhost",
         "the data is kept as is"
     );
     for (w, h) in [(80, 24), (160, 48)] {
@@ -287,13 +292,12 @@ fn a_million_row_view_draws_the_visible_rows() {
     let rows: Vec<Vec<String>> = (0..N)
         .map(|i| vec![format!("dev-{i:07}"), i.to_string()])
         .collect();
-    let data = TableData {
-        columns: vec!["DeviceId".into(), "N".into()],
-        types: vec!["string".into(), "long".into()],
-        rows,
-        widths: vec![11, 7],
-        ..TableData::default()
-    };
+    let mut data = TableData::from_text_rows(
+        vec!["DeviceId".into(), "N".into()],
+        vec!["string".into(), "long".into()],
+        &rows,
+    );
+    data.widths = vec![11, 7];
     let mut b = small_bench(&[]);
     b.app.stack.push(Screen::Results(ResultsView::new(
         0,

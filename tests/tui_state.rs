@@ -81,7 +81,7 @@ fn run_drill_record_and_back() {
         ]
     );
     // two devices signed by Nanosystems in the 5 days before now; dev-c (benign) and dev-d (too old) are out
-    let mut rows = v.data.rows.clone();
+    let mut rows = v.data.text_rows();
     rows.sort();
     assert_eq!(
         rows,
@@ -114,7 +114,7 @@ fn run_drill_record_and_back() {
     let id = col(v, "DeviceId");
     let a = v
         .data
-        .rows
+        .text_rows()
         .iter()
         .position(|r| r[id] == "dev-a")
         .expect("dev-a row");
@@ -145,7 +145,8 @@ fn run_drill_record_and_back() {
     let ev = results(&b);
     assert!(ev.drill.is_none());
     let rid = col(ev, "ReportId");
-    let mut reports: Vec<&str> = ev.data.rows.iter().map(|r| r[rid].as_str()).collect();
+    let rows = ev.data.text_rows();
+    let mut reports: Vec<&str> = rows.iter().map(|r| r[rid].as_str()).collect();
     reports.sort();
     assert_eq!(reports, ["11", "12"], "the raw events behind dev-a");
     // the raw events keep every column of the table

@@ -44,7 +44,7 @@ fn select(b: &mut Bench, column: &str, value: &str) {
         .expect("column");
     let i = v
         .data
-        .rows
+        .text_rows()
         .iter()
         .position(|r| r[c] == value)
         .unwrap_or_else(|| panic!("no row with {column} = {value}"));
@@ -96,9 +96,8 @@ fn timeline_from_a_record() {
         col("ReportId"),
         col("DeviceId"),
     );
-    let got: Vec<(&str, &str, &str, &str)> = v
-        .data
-        .rows
+    let rows = v.data.text_rows();
+    let got: Vec<(&str, &str, &str, &str)> = rows
         .iter()
         .map(|r| {
             (
@@ -178,7 +177,7 @@ fn report_ids(b: &Bench) -> Vec<String> {
         .iter()
         .position(|c| c == "ReportId")
         .expect("ReportId");
-    v.data.rows.iter().map(|r| r[rid].clone()).collect()
+    v.data.text_rows().iter().map(|r| r[rid].clone()).collect()
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn column(b: &Bench, name: &str) -> Vec<String> {
     let mut out: Vec<String> = v
         .shown_rows()
         .iter()
-        .map(|&i| v.data.rows[i][c].clone())
+        .map(|&i| v.data.cell(i, c).into_owned())
         .collect();
     out.sort();
     out
@@ -59,7 +59,7 @@ fn select_cell(b: &mut Bench, name: &str, value: &str) {
     for _ in 0..20 {
         let v = results(b);
         let c = v.current_column().expect("a column");
-        if v.row(v.selected).map(|r| r[c].as_str()) == Some(value) {
+        if v.cell(v.selected, c).as_deref() == Some(value) {
             return;
         }
         b.key(KeyCode::Char('j'));
@@ -193,7 +193,7 @@ fn exclude_diff_frequency_explain_save() {
 
     // explain dev-a's events: the newer one is in, the older one fails the time window
     b.key(KeyCode::Enter);
-    let events = results(&b).data.rows.len();
+    let events = results(&b).data.row_count();
     assert_eq!(events, 1, "the drill-down uses the tuned query");
     b.key(KeyCode::Char('w'));
     let Some(Overlay::Explain {

@@ -150,12 +150,14 @@ pub struct JobDone {
     pub outcome: Result<TableData, JobError>,
 }
 
-/// A query result as text, ready to render: raw cell text (sanitised when drawn), and fitted column widths.
+/// A query result, ready to render: its cells kept by column and turned into raw text only when asked
+/// ([`TableData::cell`], [`TableData::row`]; sanitised when drawn), and fitted column widths.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableData {
     pub columns: Vec<String>,
     pub types: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    /// The cells, by column (shared between copies of the table).
+    pub cells: super::table::Cells,
     /// Display width of each column (header and the first rows, capped).
     pub widths: Vec<usize>,
     pub truncated: bool,

@@ -120,7 +120,7 @@ pub struct ResultsView {
     pub filters: Vec<RowFilter>,
     /// Sort: a column (index into `data.columns`) and descending.
     pub sort: Option<(usize, bool)>,
-    /// The rows shown, as indexes into `data.rows`, when filtered or sorted (`None`: all, in order).
+    /// The rows shown, as indexes into the data's rows, when filtered or sorted (`None`: all, in order).
     pub rows: Option<Vec<usize>>,
     /// Text being typed for a row filter or a search.
     pub input: Option<RowInput>,
@@ -182,29 +182,12 @@ impl ResultsView {
     /// The view as shown: the shown rows in their order (filtered, sorted) and the shown columns in their
     /// order (hidden ones left out). What export writes.
     pub fn view_table(&self) -> TableData {
-        let pick = |v: &[String]| -> Vec<String> {
-            self.cols
-                .iter()
-                .map(|&c| v.get(c).cloned().unwrap_or_default())
-                .collect()
-        };
-        let rows = (0..self.row_count())
-            .filter_map(|p| self.row(p))
-            .map(|r| pick(r))
-            .collect();
-        TableData {
-            columns: pick(&self.data.columns),
-            types: pick(&self.data.types),
-            rows,
-            widths: self
-                .cols
-                .iter()
-                .map(|&c| self.data.widths.get(c).copied().unwrap_or(8))
-                .collect(),
-            truncated: self.data.truncated,
-            elapsed: self.data.elapsed,
-            now: self.data.now,
-            backend: self.data.backend.clone(),
+        match &self.rows {
+            Some(r) => self.data.select(r, &self.cols),
+            None => {
+                let all: Vec<usize> = (0..self.data.row_count()).collect();
+                self.data.select(&all, &self.cols)
+            }
         }
     }
 
@@ -212,21 +195,27 @@ impl ResultsView {
     pub fn row_count(&self) -> usize {
         match &self.rows {
             Some(r) => r.len(),
-            None => self.data.rows.len(),
+            None => self.data.row_count(),
         }
     }
 
-    /// The index into `data.rows` of shown row `pos`.
+    /// The index into the data's rows of shown row `pos`.
     pub fn row_index(&self, pos: usize) -> Option<usize> {
         match &self.rows {
             Some(r) => r.get(pos).copied(),
-            None => (pos < self.data.rows.len()).then_some(pos),
+            None => (pos < self.data.row_count()).then_some(pos),
         }
     }
 
-    /// Shown row `pos`.
-    pub fn row(&self, pos: usize) -> Option<&Vec<String>> {
-        self.data.rows.get(self.row_index(pos)?)
+    /// Shown row `pos`, every data column, as text (formatted now).
+    pub fn row(&self, pos: usize) -> Option<Vec<String>> {
+        self.data.row(self.row_index(pos)?)
+    }
+
+    /// The text of data column `col` in shown row `pos` (formatted now).
+    pub fn cell(&self, pos: usize, col: usize) -> Option<std::borrow::Cow<'_, str>> {
+        let i = self.row_index(pos)?;
+        (col < self.data.columns.len()).then(|| self.data.cell(i, col))
     }
 
     /// The data column under the column cursor.
@@ -234,11 +223,11 @@ impl ResultsView {
         self.cols.get(self.col).copied()
     }
 
-    /// The rows shown, in order (indexes into `data.rows`).
+    /// The rows shown, in order (indexes into the data's rows).
     pub fn shown_rows(&self) -> Vec<usize> {
         match &self.rows {
             Some(r) => r.clone(),
-            None => (0..self.data.rows.len()).collect(),
+            None => (0..self.data.row_count()).collect(),
         }
     }
 
@@ -264,7 +253,7 @@ impl ResultsView {
 
     /// A summary for the status bar: `3 of 10 rows · sorted by Count desc · 2 filters`.
     pub fn summary(&self) -> String {
-        let total = self.data.rows.len();
+        let total = self.data.row_count();
         let plural = if total == 1 { "" } else { "s" };
         let mut s = if self.filters.is_empty() {
             format!("{total} row{plural}")
@@ -639,9 +628,13 @@ impl App {
 
     /// Starts the device timeline around the selected row (results) or the open record.
     fn timeline(&mut self) -> Vec<Effect> {
+        let selected_row;
         let (columns, values): (&[String], &[String]) = match self.stack.last() {
             Some(Screen::Results(v)) => match v.row(v.selected) {
-                Some(r) => (&v.data.columns, r),
+                Some(r) => {
+                    selected_row = r;
+                    (&v.data.columns, &selected_row)
+                }
                 None => {
                     self.message = Some("no row for a timeline".into());
                     return Vec::new();
@@ -885,7 +878,7 @@ impl App {
             crumb: format!("record {} of {}", v.selected + 1, v.row_count()),
             columns: v.data.columns.clone(),
             types: v.data.types.clone(),
-            values: row.clone(),
+            values: row,
             scroll: 0,
         };
         self.stack.push(Screen::Record(record));
@@ -916,8 +909,7 @@ impl App {
     fn copy_cell(&mut self) -> Vec<Effect> {
         let cell = match self.stack.last() {
             Some(Screen::Results(v)) => v.current_column().and_then(|ci| {
-                v.row(v.selected)
-                    .and_then(|r| r.get(ci))
+                v.cell(v.selected, ci)
                     .map(|c| (v.data.columns.get(ci).cloned().unwrap_or_default(), c))
             }),
             _ => None,
@@ -926,7 +918,7 @@ impl App {
             self.message = Some("no cell to copy".into());
             return Vec::new();
         };
-        let text = crate::cli::output::sanitize(text);
+        let text = crate::cli::output::sanitize(&text);
         self.message = Some(format!(
             "copied {column} ({} characters) to the clipboard (OSC 52)",
             text.chars().count()
@@ -1031,7 +1023,7 @@ impl App {
                 let Some(c) = v.current_column() else {
                     return;
                 };
-                match v.row(v.selected).and_then(|r| r.get(c)).cloned() {
+                match v.cell(v.selected, c).map(|t| t.into_owned()) {
                     None => note = Some("no cell to filter on".to_string()),
                     Some(value) => {
                         v.filters.push(if a == Action::FilterEqCell {

@@ -8,20 +8,24 @@ use std::sync::{Arc, Mutex};
 
 use ratatui::text::Span;
 
-use crate::cli::output::{cell_text, sanitize};
+use crate::cli::output::sanitize;
 use crate::config::Connection;
 use crate::data::TableProvider;
-use crate::engine::RunOptions;
+use crate::engine::convert::column_values;
+use crate::engine::{QueryResult, RunOptions};
 use crate::kql::DiagKind;
 use crate::kql::diag::line_col;
 use crate::remote::{Backend, LocalBackend, RemoteBackend};
 
 use super::action::{JobDone, JobError, JobSpec, TableData};
+use super::table::{Cells, Column};
 
 /// The widest a column is fitted to (longer values are cut; the record view shows them whole).
 pub const MAX_COLUMN_WIDTH: usize = 48;
-/// Rows looked at to fit column widths.
-const FIT_ROWS: usize = 2000;
+/// Rows looked at to fit column widths (the first ones).
+pub const FIT_ROWS: usize = 2000;
+/// The most rows a result keeps (more are cut, and the view says so).
+pub const ROW_CAP: usize = 1_000_000;
 /// Stack for query threads: the parser recurses deeply.
 pub const STACK_SIZE: usize = 16 << 20;
 
@@ -44,7 +48,7 @@ impl Executor {
         Executor {
             tables,
             now,
-            row_cap: 100_000,
+            row_cap: ROW_CAP,
             connections: Arc::new(BTreeMap::new()),
             remotes: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -90,30 +94,8 @@ impl Executor {
         };
         let backend = spec.backend.clone().unwrap_or_default();
         let outcome = match ran.map(|r| r.result) {
-            Ok(res) => match res.rows() {
-                Ok(rows) => {
-                    let rows: Vec<Vec<String>> = rows
-                        .iter()
-                        .map(|r| r.iter().map(cell_text).collect())
-                        .collect();
-                    let columns: Vec<String> = res.columns.iter().map(|(n, _)| n.clone()).collect();
-                    let types = res
-                        .columns
-                        .iter()
-                        .map(|(_, t)| t.name().to_string())
-                        .collect();
-                    let widths = fit_widths(&columns, &rows);
-                    Ok(TableData {
-                        columns,
-                        types,
-                        rows,
-                        widths,
-                        truncated: res.truncated,
-                        elapsed: res.elapsed,
-                        now: res.now,
-                        backend,
-                    })
-                }
+            Ok(res) => match table_of(&res, backend) {
+                Ok(t) => Ok(t),
                 Err(d) => Err(error_of(&spec.query, &d)),
             },
             Err(d) => Err(error_of(&spec.query, &d)),
@@ -143,6 +125,44 @@ impl Executor {
             },
         }
     }
+}
+
+/// A query result as a table: its cells kept by column (formatted when drawn), widths fitted.
+pub fn table_of(res: &QueryResult, backend: String) -> Result<TableData, crate::kql::Diagnostic> {
+    let mut cells = Vec::with_capacity(res.columns.len());
+    for (name, ty) in &res.columns {
+        let values = res
+            .frame
+            .column(name)
+            .and_then(|c| column_values(c, *ty))
+            .map_err(|e| {
+                crate::kql::Diagnostic::new(
+                    DiagKind::Runtime,
+                    format!("reading result column `{name}`: {e}"),
+                    None,
+                )
+            })?;
+        // one column of values at a time: the compact column replaces it
+        cells.push(Column::from_values(values));
+    }
+    let cells = Cells::new(cells, res.frame.height());
+    let columns: Vec<String> = res.columns.iter().map(|(n, _)| n.clone()).collect();
+    let types = res
+        .columns
+        .iter()
+        .map(|(_, t)| t.name().to_string())
+        .collect();
+    let widths = fit_widths(&columns, &cells);
+    Ok(TableData {
+        columns,
+        types,
+        cells,
+        widths,
+        truncated: res.truncated,
+        elapsed: res.elapsed,
+        now: res.now,
+        backend,
+    })
 }
 
 /// A diagnostic as a job error, located in `query`.
@@ -181,22 +201,30 @@ pub fn display_width(s: &str) -> usize {
     Span::raw(sanitize(s)).width()
 }
 
-/// Column widths fitted to the header and the first rows, at most [`MAX_COLUMN_WIDTH`].
-pub fn fit_widths(columns: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+/// Column widths fitted to the header and the first [`FIT_ROWS`] rows, at most [`MAX_COLUMN_WIDTH`].
+pub fn fit_widths(columns: &[String], cells: &Cells) -> Vec<usize> {
+    fit_widths_rows(columns, cells, 0..cells.rows().min(FIT_ROWS))
+}
+
+/// Column widths fitted to the header and the rows `rows` (indexes), at most [`MAX_COLUMN_WIDTH`].
+pub fn fit_widths_rows(
+    columns: &[String],
+    cells: &Cells,
+    rows: impl Iterator<Item = usize> + Clone,
+) -> Vec<usize> {
     columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let mut w = display_width(c);
-            for r in rows.iter().take(FIT_ROWS) {
+            for r in rows.clone() {
                 if w >= MAX_COLUMN_WIDTH {
                     break;
                 }
-                if let Some(cell) = r.get(i) {
-                    // long cells: only the start matters
-                    let head: String = cell.chars().take(MAX_COLUMN_WIDTH + 1).collect();
-                    w = w.max(display_width(&head));
-                }
+                let cell = cells.cell(r, i);
+                // long cells: only the start matters
+                let head: String = cell.chars().take(MAX_COLUMN_WIDTH + 1).collect();
+                w = w.max(display_width(&head));
             }
             w.clamp(1, MAX_COLUMN_WIDTH)
         })

@@ -32,13 +32,17 @@ pub fn to_csv(t: &TableData) -> String {
         }
     };
     let mut out = String::new();
-    let line = |cells: &mut dyn Iterator<Item = &String>| {
-        cells.map(|c| quote(c)).collect::<Vec<_>>().join(",")
-    };
-    out.push_str(&line(&mut t.columns.iter()));
+    out.push_str(
+        &t.columns
+            .iter()
+            .map(|c| quote(c))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push('\n');
-    for r in &t.rows {
-        out.push_str(&line(&mut r.iter()));
+    for r in 0..t.row_count() {
+        let cells: Vec<String> = (0..t.columns.len()).map(|c| quote(&t.cell(r, c))).collect();
+        out.push_str(&cells.join(","));
         out.push('\n');
     }
     out
@@ -74,15 +78,12 @@ fn json_cell(ty: &str, s: &str) -> serde_json::Value {
 
 /// The rows as a JSON array of objects (column order kept), pretty-printed.
 pub fn to_json(t: &TableData) -> String {
-    let rows: Vec<serde_json::Value> = t
-        .rows
-        .iter()
+    let rows: Vec<serde_json::Value> = (0..t.row_count())
         .map(|r| {
             let mut m = serde_json::Map::new();
             for (i, c) in t.columns.iter().enumerate() {
                 let ty = t.types.get(i).map_or("string", String::as_str);
-                let cell = r.get(i).map_or("", String::as_str);
-                m.insert(c.clone(), json_cell(ty, cell));
+                m.insert(c.clone(), json_cell(ty, &t.cell(r, i)));
             }
             serde_json::Value::Object(m)
         })
@@ -180,15 +181,15 @@ mod tests {
     use super::*;
 
     fn table() -> TableData {
-        TableData {
-            columns: vec!["Name".into(), "N".into(), "Set".into(), "T".into()],
-            types: vec![
+        TableData::from_text_rows(
+            vec!["Name".into(), "N".into(), "Set".into(), "T".into()],
+            vec![
                 "string".into(),
                 "long".into(),
                 "dynamic".into(),
                 "datetime".into(),
             ],
-            rows: vec![
+            &[
                 vec![
                     "a,\"b\"".into(),
                     "3".into(),
@@ -197,8 +198,7 @@ mod tests {
                 ],
                 vec!["".into(), "".into(), "".into(), "".into()],
             ],
-            ..Default::default()
-        }
+        )
     }
 
     #[test]

@@ -151,6 +151,9 @@ pub struct TuneState {
     pub sessions_dir: Option<PathBuf>,
 }
 
+/// The most rows a run may have to be kept for the diffs (each is kept as text).
+pub const DIFF_ROW_CAP: usize = 100_000;
+
 impl TuneState {
     /// Records a rule's result (`shipped`: the query is the rule's own); when the query differs from the
     /// previous run, the diffs against it and against the rule as shipped, and a note.
@@ -161,9 +164,22 @@ impl TuneState {
         data: &TableData,
         shipped: bool,
     ) -> Option<String> {
+        let n = data.row_count();
+        if n > DIFF_ROW_CAP {
+            // too big to keep as text for diffs: forget this rule's runs rather than diff stale ones
+            self.last.remove(&rule);
+            self.diffs.remove(&rule);
+            self.shipped_diffs.remove(&rule);
+            if shipped {
+                self.shipped.remove(&rule);
+            }
+            return Some(format!(
+                "{n} rows: too many to diff (at most {DIFF_ROW_CAP}); narrow the query to compare runs"
+            ));
+        }
         let table = Table {
             columns: data.columns.clone(),
-            rows: data.rows.clone(),
+            rows: data.text_rows(),
         };
         let keys = tune::summarize_keys(query);
         if shipped {
@@ -179,7 +195,6 @@ impl TuneState {
             return None;
         }
         let d = tune::diff(&prev_t, &table, &keys);
-        let n = data.rows.len();
         let note = format!(
             "{n} row{} · vs previous run: {} added, {} removed, {} changed, {} unchanged (D: diff)",
             if n == 1 { "" } else { "s" },
@@ -400,12 +415,13 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
                 return Vec::new();
             };
             let name = v.data.columns.get(c).cloned().unwrap_or_default();
+            // only the counted column, as text
             let shown = Table {
-                columns: v.data.columns.clone(),
+                columns: vec![name.clone()],
                 rows: v
                     .shown_rows()
                     .into_iter()
-                    .filter_map(|i| v.data.rows.get(i).cloned())
+                    .map(|i| vec![v.data.cell(i, c).into_owned()])
                     .collect(),
             };
             let counts = tune::frequency(&shown, &name).unwrap_or_default();

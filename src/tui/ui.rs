@@ -505,12 +505,13 @@ fn draw_results(f: &mut Frame, v: &mut ResultsView, theme: Theme, area: Rect) ->
     .style(theme.header());
     let rows: Vec<Row> = (v.offset..nrows)
         .take(height)
-        .filter_map(|pos| Some((pos, v.row(pos)?)))
+        .filter_map(|pos| Some((pos, v.row_index(pos)?)))
         .map(|(ri, row)| {
             let cells: Vec<Cell> = cols
                 .iter()
                 .map(|&(pos, c, w)| {
-                    let raw = row.get(c).map(String::as_str).unwrap_or("");
+                    // only the drawn cells are formatted
+                    let raw = v.data.cell(row, c);
                     let head: String = raw.chars().take(w + 8).collect();
                     let text = sanitize(&head);
                     let ty = v.data.types.get(c).map(String::as_str).unwrap_or("");
