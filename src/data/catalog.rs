@@ -183,6 +183,8 @@ pub struct Catalog {
     root: Option<PathBuf>,
     tables: BTreeMap<String, Table>,
     warnings: Vec<DataWarning>,
+    /// Columns read by earlier queries, when enabled ([`Catalog::enable_scan_cache`]).
+    cache: Option<Arc<ScanCache>>,
 }
 
 fn display(p: &Path) -> String {
@@ -1261,6 +1263,7 @@ impl Catalog {
             root: Some(dir.to_path_buf()),
             tables,
             warnings,
+            cache: None,
         })
     }
 
@@ -1283,6 +1286,7 @@ impl Catalog {
             root: None,
             tables,
             warnings: Vec::new(),
+            cache: None,
         }
     }
 
@@ -1326,6 +1330,19 @@ impl Catalog {
             }
         }
         out
+    }
+
+    /// Keeps the columns that queries read in memory (up to `budget_bytes`, least recently used first out),
+    /// so that re-running a query after a parameter change reads nothing from disk: for sessions such as
+    /// the TUI. A cached column is dropped when its file's modification time or size changes. Without the
+    /// cache (the default), every query scans the files, with filters and projections pushed into the scan.
+    pub fn enable_scan_cache(&mut self, budget_bytes: usize) {
+        self.cache = Some(Arc::new(ScanCache::new(budget_bytes)));
+    }
+
+    /// Bytes held by the scan cache (0 without one).
+    pub fn scan_cache_bytes(&self) -> usize {
+        self.cache.as_ref().map(|c| c.bytes()).unwrap_or(0)
     }
 
     /// The folder the catalog was opened from.
@@ -1380,12 +1397,283 @@ impl TableProvider for Catalog {
             .iter()
             .map(|p| scan_part(p, &table.schema).map_err(|e| format!("{}: {e}", display(&p.path))))
             .collect::<Result<Vec<_>, _>>()?;
-        if frames.len() == 1 {
-            return frames
+        let lf = if frames.len() == 1 {
+            frames
                 .into_iter()
                 .next()
-                .ok_or_else(|| format!("no data for table {name}"));
+                .ok_or_else(|| format!("no data for table {name}"))?
+        } else {
+            concat(frames, UnionArgs::default()).map_err(|e| format!("table {name}: {e}"))?
+        };
+        match &self.cache {
+            Some(cache) => {
+                let schema = Arc::new(polars_schema(&table.schema));
+                let scan = CachedScan {
+                    table: name.to_string(),
+                    files: table.parts.iter().map(|p| p.path.clone()).collect(),
+                    inner: lf,
+                    schema: schema.clone(),
+                    cache: cache.clone(),
+                    rows: table.rows,
+                };
+                let args = ScanArgsAnonymous {
+                    schema: Some(schema),
+                    name: "CACHED SCAN",
+                    ..Default::default()
+                };
+                LazyFrame::anonymous_scan(Arc::new(scan), args)
+                    .map_err(|e| format!("table {name}: {e}"))
+            }
+            None => Ok(lf),
         }
-        concat(frames, UnionArgs::default()).map_err(|e| format!("table {name}: {e}"))
+    }
+}
+
+/// The identity of a table's files: (path, modification time, size) of each.
+type Fingerprint = Vec<(PathBuf, Option<std::time::SystemTime>, u64)>;
+
+fn fingerprint(files: &[PathBuf]) -> Fingerprint {
+    files
+        .iter()
+        .map(|p| {
+            let m = std::fs::metadata(p).ok();
+            (
+                p.clone(),
+                m.as_ref().and_then(|m| m.modified().ok()),
+                m.map(|m| m.len()).unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+struct CachedColumn {
+    fingerprint: Fingerprint,
+    column: Column,
+    bytes: usize,
+    last_used: u64,
+}
+
+#[derive(Default)]
+struct CacheState {
+    /// (table, column) → the column as the table's scan produces it.
+    columns: HashMap<(String, String), CachedColumn>,
+    bytes: usize,
+    clock: u64,
+}
+
+/// Columns of table scans kept between queries, bounded in bytes.
+struct ScanCache {
+    budget: usize,
+    state: std::sync::Mutex<CacheState>,
+}
+
+impl std::fmt::Debug for ScanCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanCache")
+            .field("budget", &self.budget)
+            .field("bytes", &self.bytes())
+            .finish()
+    }
+}
+
+impl ScanCache {
+    fn new(budget: usize) -> ScanCache {
+        ScanCache {
+            budget,
+            state: std::sync::Mutex::new(CacheState::default()),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.state.lock().map(|s| s.bytes).unwrap_or(0)
+    }
+
+    /// The cached column, if its files have not changed since it was read.
+    fn get(&self, table: &str, column: &str, fp: &Fingerprint) -> Option<Column> {
+        let mut st = self.state.lock().ok()?;
+        st.clock += 1;
+        let clock = st.clock;
+        let key = (table.to_string(), column.to_string());
+        let stale = match st.columns.get_mut(&key) {
+            Some(c) if &c.fingerprint == fp => {
+                c.last_used = clock;
+                return Some(c.column.clone());
+            }
+            Some(_) => true,
+            None => false,
+        };
+        if stale && let Some(old) = st.columns.remove(&key) {
+            st.bytes -= old.bytes;
+        }
+        None
+    }
+
+    /// Keeps `column`, evicting the least recently used columns to stay within the budget.
+    fn put(&self, table: &str, column: Column, fp: &Fingerprint) {
+        let bytes = column.as_materialized_series().estimated_size();
+        if bytes > self.budget {
+            return;
+        }
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        let key = (table.to_string(), column.name().to_string());
+        if let Some(old) = st.columns.remove(&key) {
+            st.bytes -= old.bytes;
+        }
+        while st.bytes + bytes > self.budget {
+            let Some(victim) = st
+                .columns
+                .iter()
+                .min_by_key(|(_, c)| c.last_used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(old) = st.columns.remove(&victim) {
+                st.bytes -= old.bytes;
+            }
+        }
+        st.clock += 1;
+        let last_used = st.clock;
+        st.bytes += bytes;
+        st.columns.insert(
+            key,
+            CachedColumn {
+                fingerprint: fp.clone(),
+                column,
+                bytes,
+                last_used,
+            },
+        );
+    }
+}
+
+/// A table scan through the [`ScanCache`]: the columns a query needs come from the cache, and those not
+/// cached yet are read by the table's own scan (projected to them) and kept.
+struct CachedScan {
+    table: String,
+    files: Vec<PathBuf>,
+    inner: LazyFrame,
+    schema: SchemaRef,
+    cache: Arc<ScanCache>,
+    rows: usize,
+}
+
+impl AnonymousScan for CachedScan {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn schema(&self, _infer_schema_length: Option<usize>) -> PolarsResult<SchemaRef> {
+        Ok(self.schema.clone())
+    }
+
+    fn allows_projection_pushdown(&self) -> bool {
+        true
+    }
+
+    fn scan(&self, scan_opts: AnonymousScanArgs) -> PolarsResult<DataFrame> {
+        let wanted: Vec<PlSmallStr> = match scan_opts.with_columns.as_deref() {
+            Some(w) => w.to_vec(),
+            None => self.schema.iter_names().cloned().collect(),
+        };
+        let fp = fingerprint(&self.files);
+        let mut have: Vec<Option<Column>> = wanted
+            .iter()
+            .map(|n| self.cache.get(&self.table, n.as_str(), &fp))
+            .collect();
+        let missing: Vec<Expr> = wanted
+            .iter()
+            .zip(&have)
+            .filter(|(_, c)| c.is_none())
+            .map(|(n, _)| col(n.clone()))
+            .collect();
+        if !missing.is_empty() {
+            let df = self.inner.clone().select(missing).collect()?;
+            for (n, slot) in wanted.iter().zip(have.iter_mut()) {
+                if slot.is_none() {
+                    let c = df.column(n.as_str())?.clone();
+                    self.cache.put(&self.table, c.clone(), &fp);
+                    *slot = Some(c);
+                }
+            }
+        }
+        let cols: Vec<Column> = have.into_iter().flatten().collect();
+        let height = cols.first().map(Column::len).unwrap_or(self.rows);
+        let df = DataFrame::new(height, cols)?;
+        Ok(match scan_opts.n_rows {
+            Some(n) => df.head(Some(n)),
+            None => df,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(path: &Path, text: &str) {
+        let mut f = std::fs::File::create(path).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn collect(cat: &Catalog, cols: &[&str]) -> DataFrame {
+        cat.scan("T")
+            .unwrap()
+            .select(cols.iter().map(|c| col(*c)).collect::<Vec<_>>())
+            .collect()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_scan_cache_gives_the_same_frames_and_sees_changed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("T.csv");
+        write(&path, "A,B,C\n1,x,true\n2,y,false\n3,z,true\n");
+        let plain = Catalog::open(dir.path()).unwrap();
+        let mut cat = Catalog::open(dir.path()).unwrap();
+        cat.enable_scan_cache(1 << 20);
+        let want = collect(&plain, &["A", "B"]);
+        assert_eq!(collect(&cat, &["A", "B"]), want);
+        let held = cat.scan_cache_bytes();
+        assert!(held > 0);
+        // Served from the cache (and a column added to it).
+        assert_eq!(collect(&cat, &["B", "A"]), collect(&plain, &["B", "A"]));
+        assert_eq!(collect(&cat, &["C"]), collect(&plain, &["C"]));
+        assert!(cat.scan_cache_bytes() > held);
+        // Filters over the cached scan.
+        let f = cat
+            .scan("T")
+            .unwrap()
+            .filter(col("A").gt(lit(1i64)))
+            .collect()
+            .unwrap();
+        assert_eq!(f.height(), 2);
+        // A changed file (other size) is read again.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write(&path, "A,B,C\n10,xx,true\n20,yy,false\n30,zz,true\n");
+        let b = collect(&cat, &["B"]);
+        assert_eq!(b.column("B").unwrap().str().unwrap().get(0), Some("xx"));
+    }
+
+    #[test]
+    fn the_scan_cache_stays_within_its_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("A,B\n");
+        for i in 0..2000 {
+            text.push_str(&format!("{i},value number {i}\n"));
+        }
+        write(&dir.path().join("T.csv"), &text);
+        let mut cat = Catalog::open(dir.path()).unwrap();
+        cat.enable_scan_cache(20_000);
+        collect(&cat, &["A"]);
+        collect(&cat, &["B"]);
+        assert!(cat.scan_cache_bytes() <= 20_000);
+        let mut none = Catalog::open(dir.path()).unwrap();
+        none.enable_scan_cache(10);
+        assert_eq!(collect(&none, &["A"]).height(), 2000);
+        assert_eq!(none.scan_cache_bytes(), 0);
     }
 }

@@ -649,19 +649,8 @@ impl Planner<'_> {
                     op,
                     HasCs | NotHasCs | HasPrefixCs | NotHasPrefixCs | HasSuffixCs | NotHasSuffixCs
                 );
-                let n = if cs {
-                    needle
-                } else {
-                    has::fold(&needle).into_owned()
-                };
-                str_predicate(l.expr, move |h| {
-                    let r = if cs {
-                        has::has_folded(h, &n, mode)
-                    } else {
-                        has::has_folded(&has::fold(h), &n, mode)
-                    };
-                    r != negate
-                })
+                let finder = has::TermFinder::new(&needle, mode, cs);
+                str_predicate(l.expr, move |h| finder.matches(h) != negate)
             }
             EqTilde | NotEqTilde | Contains | NotContains | ContainsCs | NotContainsCs
             | StartsWith | NotStartsWith | StartsWithCs | NotStartsWithCs | EndsWith

@@ -4,7 +4,7 @@
 //! is itself a non-alphanumeric needs no boundary). Alphanumeric = Unicode letter or digit; `_` is a
 //! separator. Case-insensitive forms fold both sides with Unicode simple lowercase.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use memchr::memmem;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,8 +60,87 @@ pub fn has_folded(hay: &str, needle: &str, mode: TermMatch) -> bool {
     if needle.is_empty() {
         return true;
     }
-    memmem::find_iter(hay.as_bytes(), needle.as_bytes())
-        .any(|i| hay.is_char_boundary(i) && boundary_ok(hay, i, i + needle.len(), needle, mode))
+    // Every occurrence, overlapping ones included: a later one may sit on term boundaries when an
+    // earlier one overlapping it does not ("a-a" in "xa-a-a").
+    let finder = memmem::Finder::new(needle.as_bytes());
+    let bytes = hay.as_bytes();
+    let mut from = 0;
+    while let Some(i) = finder.find(&bytes[from..]) {
+        let i = from + i;
+        if hay.is_char_boundary(i) && boundary_ok(hay, i, i + needle.len(), needle, mode) {
+            return true;
+        }
+        from = i + 1;
+        if from > bytes.len() {
+            break;
+        }
+    }
+    false
+}
+
+/// A compiled `has` / `has_cs` / `hasprefix` / `hassuffix` (and negations) with a fixed needle, for a
+/// column: no allocation per value. ASCII values are searched as they are (ASCII case folding inside the
+/// automaton, every occurrence including overlapping ones, then the term-boundary check); other values
+/// are folded with Unicode simple lowercase first, as [`has`] does.
+pub struct TermFinder {
+    needle: String,
+    mode: TermMatch,
+    case_sensitive: bool,
+    /// Over ASCII haystacks: the needle, ASCII-case-insensitive unless case-sensitive.
+    ascii: Option<AhoCorasick>,
+    /// Over folded haystacks (and over any haystack when case-sensitive).
+    folded: Option<AhoCorasick>,
+}
+
+impl TermFinder {
+    pub fn new(needle: &str, mode: TermMatch, case_sensitive: bool) -> TermFinder {
+        let needle = if case_sensitive {
+            needle.to_string()
+        } else {
+            fold(needle).into_owned()
+        };
+        let build = |ci: bool| {
+            if needle.is_empty() {
+                return None;
+            }
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(ci)
+                .build([needle.as_str()])
+                .ok()
+        };
+        TermFinder {
+            ascii: if needle.is_ascii() {
+                build(!case_sensitive)
+            } else {
+                None
+            },
+            folded: build(false),
+            needle,
+            mode,
+            case_sensitive,
+        }
+    }
+
+    fn find_in(&self, ac: &AhoCorasick, hay: &str) -> bool {
+        ac.find_overlapping_iter(hay)
+            .any(|m| boundary_ok(hay, m.start(), m.end(), &self.needle, self.mode))
+    }
+
+    /// Whether the needle occurs in `hay` as the mode asks.
+    pub fn matches(&self, hay: &str) -> bool {
+        if self.needle.is_empty() {
+            return true;
+        }
+        if self.case_sensitive {
+            return self.folded.as_ref().is_some_and(|ac| self.find_in(ac, hay));
+        }
+        if hay.is_ascii() {
+            // An ASCII haystack cannot hold a non-ASCII needle; ASCII folding is Unicode folding here.
+            return self.ascii.as_ref().is_some_and(|ac| self.find_in(ac, hay));
+        }
+        let h = fold(hay);
+        self.folded.as_ref().is_some_and(|ac| self.find_in(ac, &h))
+    }
 }
 
 /// `has` / `has_cs` / `hasprefix` / `hassuffix` for one pair.
@@ -77,6 +156,8 @@ pub fn has(hay: &str, needle: &str, mode: TermMatch, case_sensitive: bool) -> bo
 pub struct HasMatcher {
     needles: Vec<String>,
     ac: Option<AhoCorasick>,
+    /// ASCII-case-insensitive automaton over the needles for ASCII haystacks (case-insensitive only).
+    ascii_ac: Option<AhoCorasick>,
     mode: TermMatch,
     case_sensitive: bool,
     any_empty: bool,
@@ -101,9 +182,21 @@ impl HasMatcher {
         } else {
             AhoCorasick::new(nonempty.iter().map(|s| s.as_str())).ok()
         };
+        let ascii_ac = if !case_sensitive && !nonempty.is_empty() {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(nonempty.iter().filter(|s| s.is_ascii()).map(|s| s.as_str()))
+                .ok()
+                .map(|ac| (ac, nonempty.iter().all(|s| s.is_ascii())))
+                .filter(|(_, all_ascii)| *all_ascii)
+                .map(|(ac, _)| ac)
+        } else {
+            None
+        };
         HasMatcher {
             needles: folded.into_iter().filter(|n| !n.is_empty()).collect(),
             ac,
+            ascii_ac,
             mode,
             case_sensitive,
             any_empty,
@@ -124,6 +217,14 @@ impl HasMatcher {
             return true;
         }
         let Some(ac) = &self.ac else { return false };
+        if let Some(ascii) = &self.ascii_ac
+            && hay.is_ascii()
+        {
+            return ascii.find_overlapping_iter(hay).any(|m| {
+                let needle = &self.needles[m.pattern().as_usize()];
+                boundary_ok(hay, m.start(), m.end(), needle, self.mode)
+            });
+        }
         let h = if self.case_sensitive {
             std::borrow::Cow::Borrowed(hay)
         } else {
@@ -261,6 +362,53 @@ mod tests {
         // overlapping candidates: the first hit is glued, a later one is not
         let m2 = HasMatcher::new(&["com".into()], TermMatch::Whole, false);
         assert!(m2.any("community.com"));
+    }
+
+    #[test]
+    fn term_finder_agrees_with_has() {
+        let hays = [
+            "Nanosystems S.r.l.",
+            "NANOSYSTEMS S.R.L.",
+            "Nanosystems SRL",
+            "xa-a-a",
+            "KustoExplorerQueryRun",
+            "hello-world",
+            "DWSNET OÜ",
+            "\u{212a}elvin",
+            "МИР привет",
+            "",
+            "co-op",
+            "CO-OP",
+        ];
+        let needles = [
+            "Nanosystems S.R.L.",
+            "a-a",
+            "explorer",
+            "hello",
+            "dwsnet oü",
+            "kelvin",
+            "привет",
+            "",
+            "co",
+        ];
+        for mode in [TermMatch::Whole, TermMatch::Prefix, TermMatch::Suffix] {
+            for cs in [false, true] {
+                for n in needles {
+                    let f = TermFinder::new(n, mode, cs);
+                    for hay in hays {
+                        assert_eq!(
+                            f.matches(hay),
+                            has(hay, n, mode, cs),
+                            "{hay:?} {n:?} {mode:?} {cs}"
+                        );
+                    }
+                }
+            }
+        }
+        // an occurrence overlapping a glued one
+        assert!(TermFinder::new("a-a", TermMatch::Whole, false).matches("xa-a-a"));
+        // the Kelvin sign folds to an ASCII k
+        assert!(TermFinder::new("kelvin", TermMatch::Whole, false).matches("\u{212a}elvin"));
     }
 
     #[test]

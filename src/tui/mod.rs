@@ -110,7 +110,11 @@ pub fn run(a: &TuiArgs) -> u8 {
         return EXIT_USAGE;
     };
     let catalog = match Catalog::open(&data_dir) {
-        Ok(c) => c,
+        // Re-runs after a parameter edit read the columns from memory (at most 1 GiB of them).
+        Ok(mut c) => {
+            c.enable_scan_cache(1 << 30);
+            c
+        }
         Err(e) => {
             eprintln!("huntbench: {e}");
             return EXIT_FAILED;

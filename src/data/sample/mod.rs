@@ -14,6 +14,7 @@ mod events;
 mod facts;
 pub mod plants;
 mod rng;
+pub mod scale;
 mod tables;
 mod world;
 
@@ -330,6 +331,11 @@ fn expected(plants: &[Plant]) -> BTreeMap<String, Vec<ExpectedRow>> {
 
 /// Generates a data set.
 pub fn generate(params: &SampleParams) -> Result<SampleData, String> {
+    generate_full(params).map(|(data, _)| data)
+}
+
+/// Generates a data set, and returns its rows too (for [`scale`]).
+fn generate_full(params: &SampleParams) -> Result<(SampleData, Tables), String> {
     check(params)?;
     let facts = facts::Facts::load()?;
     let reference = params.reference_time;
@@ -349,7 +355,9 @@ pub fn generate(params: &SampleParams) -> Result<SampleData, String> {
     };
     g.device_info();
     g.plants()?;
+    g.tables.background_rows = true;
     g.background();
+    g.tables.background_rows = false;
     if let Some(e) = g.tables.errors().first() {
         return Err(e.clone());
     }
@@ -408,7 +416,7 @@ pub fn generate(params: &SampleParams) -> Result<SampleData, String> {
         "manifest.json".to_string(),
         format!("{json}\n").into_bytes(),
     ));
-    Ok(SampleData { files, manifest })
+    Ok((SampleData { files, manifest }, g.tables))
 }
 
 /// Writes a data set into `dir` (created if needed). Returns the files written with their sizes.

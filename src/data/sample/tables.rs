@@ -67,6 +67,8 @@ pub struct EventKey {
 struct Row {
     key: EventKey,
     cells: Vec<Val>,
+    /// Added while [`Tables::background_rows`] was on: a benign background row (not a plant).
+    background: bool,
 }
 
 struct TableBuf {
@@ -75,10 +77,15 @@ struct TableBuf {
     rows: Vec<Row>,
 }
 
+/// Rows of a table, each with whether it is a background row.
+pub type RowsWithKind<'a> = Vec<(&'a [Val], bool)>;
+
 /// All generated tables.
 pub struct Tables {
     bufs: BTreeMap<&'static str, TableBuf>,
     errors: Vec<String>,
+    /// Rows added while this is set are marked as background rows (see [`Tables::rows`]).
+    pub background_rows: bool,
 }
 
 impl Tables {
@@ -105,6 +112,7 @@ impl Tables {
         Ok(Tables {
             bufs,
             errors: Vec::new(),
+            background_rows: false,
         })
     }
 
@@ -165,6 +173,7 @@ impl Tables {
         buf.rows.push(Row {
             key: key.clone(),
             cells,
+            background: self.background_rows,
         });
         key
     }
@@ -206,22 +215,40 @@ impl Tables {
             }
             text.push_str("\r\n");
             for row in &buf.rows {
-                for (i, v) in row.cells.iter().enumerate() {
-                    if i > 0 {
-                        text.push(',');
-                    }
-                    match v {
-                        Val::Empty => {}
-                        Val::Str(s) => write_field(&mut text, s),
-                        Val::Long(n) => text.push_str(&n.to_string()),
-                        Val::Bool(b) => text.push_str(if *b { "true" } else { "false" }),
-                        Val::Time(t) => text.push_str(&format_datetime_iso(*t).unwrap_or_default()),
-                    }
-                }
-                text.push_str("\r\n");
+                write_csv_row(&mut text, row.cells.iter());
             }
             out.push((*name, text, buf.rows.len()));
         }
         out
     }
+
+    /// The schema and rows of table `name` (in the order of the last [`Tables::render_csv`]), each with
+    /// whether it is a background row.
+    pub fn rows(&self, name: &str) -> Option<(&'static TableDef, RowsWithKind<'_>)> {
+        let buf = self.bufs.get(name)?;
+        Some((
+            buf.def,
+            buf.rows
+                .iter()
+                .map(|r| (r.cells.as_slice(), r.background))
+                .collect(),
+        ))
+    }
+}
+
+/// Appends one CSV record (RFC 4180 quoting, ISO-8601 UTC timestamps, CRLF) to `text`.
+pub fn write_csv_row<'a>(text: &mut String, cells: impl Iterator<Item = &'a Val>) {
+    for (i, v) in cells.enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        match v {
+            Val::Empty => {}
+            Val::Str(s) => write_field(text, s),
+            Val::Long(n) => text.push_str(&n.to_string()),
+            Val::Bool(b) => text.push_str(if *b { "true" } else { "false" }),
+            Val::Time(t) => text.push_str(&format_datetime_iso(*t).unwrap_or_default()),
+        }
+    }
+    text.push_str("\r\n");
 }
