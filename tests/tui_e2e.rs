@@ -8,7 +8,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+
+#[path = "common/tmux.rs"]
+mod tmux;
+use tmux::{Tmux, row_count, sh_quote, tmux_missing, with_retries};
 
 use huntbench::engine::value::parse_datetime;
 
@@ -41,86 +44,6 @@ fn expected_devices(days: i64) -> usize {
         }
     }
     devices.len()
-}
-
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let out = self.cmd(&["send-keys", "-t", &self.session, k]);
-            assert!(out.status.success(), "send-keys {k}");
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, s: &str) {
-        let out = self.cmd(&["send-keys", "-t", &self.session, "-l", s]);
-        assert!(out.status.success(), "send-keys -l {s}");
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .cmd(&["capture-pane", "-p", "-t", &self.session])
-                .stdout,
-        )
-        .into_owned()
-    }
-
-    /// Waits until the screen satisfies `ok`; panics with the screen after `secs`.
-    fn wait(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
-
-/// The row count in the status bar (` 3 rows · 12 ms`).
-fn row_count(screen: &str) -> Option<usize> {
-    let status = screen.lines().rev().nth(1)?;
-    let mut words = status.split_whitespace();
-    let n = words.next()?.parse().ok()?;
-    matches!(words.next(), Some("row" | "rows")).then_some(n)
-}
-
-fn sh_quote(p: &Path) -> String {
-    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
-}
-
-fn tmux_missing() -> bool {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("note: tmux is not installed; skipping the end-to-end TUI test");
-        return true;
-    }
-    false
 }
 
 /// Starts the workbench in a detached 100x30 tmux session; the shell then writes `EXIT=<code>` to
@@ -163,31 +86,6 @@ fn launch(dir: &Path, exit_file: &Path, name: &str) -> Tmux {
     );
     let _ = t.cmd(&["set-option", "-s", "escape-time", "0"]);
     t
-}
-
-/// Runs an end-to-end scenario up to three times: it drives a real terminal with timeouts, and a loaded
-/// 2-core machine can miss one. A real breakage fails every attempt; the failures are printed.
-fn with_retries(name: &str, scenario: fn()) {
-    let mut failures = Vec::new();
-    for attempt in 1..=3 {
-        match std::panic::catch_unwind(scenario) {
-            Ok(()) => {
-                if !failures.is_empty() {
-                    println!("{name}: passed on attempt {attempt} after: {failures:?}");
-                }
-                return;
-            }
-            Err(e) => {
-                let msg = e
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                failures.push(msg);
-            }
-        }
-    }
-    panic!("{name} failed three times: {failures:#?}");
 }
 
 #[test]

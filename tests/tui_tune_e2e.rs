@@ -8,7 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+
+#[path = "common/tmux.rs"]
+mod tmux;
+use tmux::{Tmux, row_count, sh_quote, with_retries};
 
 use huntbench::engine::value::parse_datetime;
 
@@ -48,77 +51,6 @@ fn plants() -> BTreeMap<String, (usize, usize)> {
     out
 }
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let out = self.cmd(&["send-keys", "-t", &self.session, k]);
-            assert!(out.status.success(), "send-keys {k}");
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, s: &str) {
-        let out = self.cmd(&["send-keys", "-t", &self.session, "-l", s]);
-        assert!(out.status.success(), "send-keys -l {s}");
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .cmd(&["capture-pane", "-p", "-t", &self.session])
-                .stdout,
-        )
-        .into_owned()
-    }
-
-    fn wait(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
-
-/// The row count at the start of the status bar (` 3 rows · ...`).
-fn row_count(screen: &str) -> Option<usize> {
-    let status = screen.lines().rev().nth(1)?;
-    let mut words = status.split_whitespace();
-    let n = words.next()?.parse().ok()?;
-    matches!(words.next(), Some("row" | "rows")).then_some(n)
-}
-
-fn sh_quote(p: &Path) -> String {
-    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
-}
-
 fn launch(dir: &Path, rule: &Path, exit_file: &Path) -> Tmux {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_huntbench"));
     let script = format!(
@@ -155,30 +87,6 @@ fn launch(dir: &Path, rule: &Path, exit_file: &Path) -> Tmux {
     );
     let _ = t.cmd(&["set-option", "-s", "escape-time", "0"]);
     t
-}
-
-/// Up to three attempts: a loaded 2-core machine can miss a timeout; a real breakage fails every one.
-fn with_retries(name: &str, scenario: fn()) {
-    let mut failures = Vec::new();
-    for attempt in 1..=3 {
-        match std::panic::catch_unwind(scenario) {
-            Ok(()) => {
-                if !failures.is_empty() {
-                    println!("{name}: passed on attempt {attempt} after: {failures:?}");
-                }
-                return;
-            }
-            Err(e) => {
-                let msg = e
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                failures.push(msg);
-            }
-        }
-    }
-    panic!("{name} failed three times: {failures:#?}");
 }
 
 #[test]
