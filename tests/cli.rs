@@ -378,3 +378,22 @@ fn top_nested_levels() {
         serde_json::json!([["y", 10, "p", 10], ["x", 7, "q", 6]])
     );
 }
+
+/// The README's first command is a bare `cargo run`: with more than one binary Cargo refuses it unless the
+/// package names its `default-run`, which must be the workbench.
+#[test]
+fn bare_cargo_run_runs_the_workbench() {
+    let text = std::fs::read_to_string(common::repo_dir().join("Cargo.toml")).expect("Cargo.toml");
+    let manifest: toml::Value = toml::from_str(&text).expect("Cargo.toml parses");
+    let bins = manifest
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .map_or(0, |b| b.len());
+    let default = manifest["package"]
+        .get("default-run")
+        .and_then(|d| d.as_str());
+    assert!(
+        bins <= 1 || default == Some("huntbench"),
+        "{bins} binaries and default-run {default:?}: `cargo run` would not know which to run"
+    );
+}
