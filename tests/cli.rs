@@ -397,3 +397,24 @@ fn bare_cargo_run_runs_the_workbench() {
         "{bins} binaries and default-run {default:?}: `cargo run` would not know which to run"
     );
 }
+
+/// `query --plan` prints the polars plan instead of running: the scan of the table's file with only the
+/// columns the query needs, and the filter.
+#[test]
+fn query_plan_shows_the_scan_and_its_columns() {
+    let out = hb()
+        .args(["query", "--plan", "--data"])
+        .arg(common::repo_dir().join("sample-data"))
+        .arg("-e")
+        .arg("DeviceFileCertificateInfo | where Signer has 'idrive' | project DeviceName")
+        .output()
+        .expect("runs");
+    common::assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("DeviceFileCertificateInfo"), "{text}");
+    assert!(text.contains("FILTER"), "{text}");
+    assert!(
+        text.contains("PROJECT 2/"),
+        "only Signer and DeviceName are read: {text}"
+    );
+}

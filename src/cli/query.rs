@@ -42,6 +42,10 @@ pub struct QueryArgs {
     /// Run on a remote service: a connection named in config.toml (see `huntbench connections`).
     #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub connection: Option<String>,
+    /// Print the optimised polars plan the query runs as, instead of running it (for performance work: shows
+    /// which columns and predicates reach the scans).
+    #[arg(long, conflicts_with = "connection")]
+    pub plan: bool,
 }
 
 pub fn run(a: &QueryArgs) -> u8 {
@@ -135,6 +139,25 @@ pub fn run(a: &QueryArgs) -> u8 {
         now,
         ..Default::default()
     };
+    if a.plan {
+        let planned = engine::plan(&source, tables.as_ref(), &opts).and_then(|f| {
+            f.lf.explain(true).map_err(|e| {
+                crate::kql::Diagnostic::new(crate::kql::DiagKind::Runtime, e.to_string(), None)
+            })
+        });
+        return match planned {
+            Ok(text) => {
+                for line in text.lines() {
+                    println!("{}", output::sanitize(line));
+                }
+                0
+            }
+            Err(d) => {
+                eprintln!("{}", d.render(&source, &origin, 1, super::use_color()));
+                super::EXIT_FAILED
+            }
+        };
+    }
     match engine::run(&source, tables.as_ref(), &opts) {
         Ok(res) => print_result(&res, a.format, &source, &origin),
         Err(d) => {
