@@ -6,12 +6,12 @@
 //! a note when tmux is not installed.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 #[path = "common/tmux.rs"]
 mod tmux;
-use tmux::{Tmux, row_count, sh_quote, tmux_missing, with_retries};
+use tmux::{launch, row_count, tmux_missing, with_retries};
 
 use huntbench::engine::value::parse_datetime;
 
@@ -46,48 +46,6 @@ fn expected_devices(days: i64) -> usize {
     devices.len()
 }
 
-/// Starts the workbench in a detached 100x30 tmux session; the shell then writes `EXIT=<code>` to
-/// `exit_file`, prints `after-the-tui` and waits.
-fn launch(dir: &Path, exit_file: &Path, name: &str) -> Tmux {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_huntbench"));
-    let script = format!(
-        "cd {}; HUNTBENCH_CONFIG_DIR={} NO_COLOR=1 TERM=xterm-256color {} tui --data {} {}; echo EXIT=$? > {}; echo after-the-tui; sleep 120",
-        sh_quote(dir),
-        // an empty config dir: the default keys, whatever the user running the tests has configured
-        sh_quote(dir),
-        sh_quote(&bin),
-        sh_quote(&repo().join("sample-data")),
-        sh_quote(&repo().join("rules")),
-        sh_quote(exit_file),
-    );
-    let t = Tmux {
-        socket: format!("huntbench-e2e-{}-{name}", std::process::id()),
-        session: "e2e".into(),
-    };
-    let out = t.cmd(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    assert!(
-        out.status.success(),
-        "tmux new-session: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = t.cmd(&["set-option", "-s", "escape-time", "0"]);
-    t
-}
-
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {
     with_retries("sigterm_and_sighup", sigterm_and_sighup_scenario);
@@ -100,7 +58,12 @@ fn sigterm_and_sighup_scenario() {
     for sig in ["TERM", "HUP"] {
         let tmp = tempfile::tempdir().expect("tempdir");
         let exit_file = tmp.path().join("exit");
-        let t = launch(tmp.path(), &exit_file, sig);
+        let t = launch(
+            tmp.path(),
+            &repo().join("rules"),
+            &exit_file,
+            &format!("huntbench-e2e-{sig}"),
+        );
         t.wait("the rule list", 60, |s| s.contains("huntbench › Rules"));
         // the workbench is the shell's child in the pane
         let out = t.cmd(&["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]);
@@ -146,7 +109,12 @@ fn supremo_one_day_window_scenario() {
 
     let tmp = tempfile::tempdir().expect("tempdir");
     let exit_file = tmp.path().join("exit");
-    let t = launch(tmp.path(), &exit_file, "main");
+    let t = launch(
+        tmp.path(),
+        &repo().join("rules"),
+        &exit_file,
+        "huntbench-e2e-main",
+    );
     t.wait("the rule list", 60, |s| s.contains("huntbench › Rules"));
     t.keys(&["/"]);
     t.text("rules/rmm_supremo_f");

@@ -6,12 +6,11 @@
 //! 0 and the terminal restored. Skipped with a note when tmux is not installed.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 #[path = "common/tmux.rs"]
 mod tmux;
-use tmux::{Tmux, row_count, sh_quote, with_retries};
+use tmux::{launch, row_count, tmux_missing, with_retries};
 
 use huntbench::engine::value::parse_datetime;
 
@@ -51,52 +50,13 @@ fn plants() -> BTreeMap<String, (usize, usize)> {
     out
 }
 
-fn launch(dir: &Path, rule: &Path, exit_file: &Path) -> Tmux {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_huntbench"));
-    let script = format!(
-        "cd {}; NO_COLOR=1 TERM=xterm-256color {} tui --data {} {}; echo EXIT=$? > {}; echo after-the-tui; sleep 120",
-        sh_quote(dir),
-        sh_quote(&bin),
-        sh_quote(&repo().join("sample-data")),
-        sh_quote(rule),
-        sh_quote(exit_file),
-    );
-    let t = Tmux {
-        socket: format!("huntbench-tune-e2e-{}", std::process::id()),
-        session: "e2e".into(),
-    };
-    let out = t.cmd(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    assert!(
-        out.status.success(),
-        "tmux new-session: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = t.cmd(&["set-option", "-s", "escape-time", "0"]);
-    t
-}
-
 #[test]
 fn edit_run_diff_exclude_save_in_tmux() {
     with_retries("edit_run_diff_exclude_save", scenario);
 }
 
 fn scenario() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("note: tmux is not installed; skipping the end-to-end tuning test");
+    if tmux_missing() {
         return;
     }
     let p = plants();
@@ -115,7 +75,7 @@ fn scenario() {
     std::fs::copy(repo().join("rules").join(RULE_FILE), &rule).expect("copy the rule");
     let original = std::fs::read_to_string(&rule).expect("rule text");
     let exit_file = tmp.path().join("exit");
-    let t = launch(tmp.path(), &rule, &exit_file);
+    let t = launch(tmp.path(), &rule, &exit_file, "huntbench-tune-e2e");
     t.wait("the rule list", 60, |s| s.contains("huntbench › Rules"));
 
     // the rule as shipped

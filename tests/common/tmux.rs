@@ -1,7 +1,7 @@
 //! A tmux session driving the real binary, shared by the end-to-end tests (`#[path]`-included by them).
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -108,4 +108,48 @@ pub fn with_retries(name: &str, scenario: fn()) {
         }
     }
     panic!("{name} failed three times: {failures:#?}");
+}
+
+/// Starts `huntbench tui --data sample-data RULES` from `dir` in a detached 100x30 tmux session on its own
+/// server (`socket`), with NO_COLOR and an empty config dir (`dir`: the default keys, whatever the user running
+/// the tests has configured); the shell then writes `EXIT=<code>` to `exit_file`, prints `after-the-tui` and
+/// waits.
+pub fn launch(dir: &Path, rules: &Path, exit_file: &Path, socket: &str) -> Tmux {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_huntbench"));
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let script = format!(
+        "cd {}; HUNTBENCH_CONFIG_DIR={} NO_COLOR=1 TERM=xterm-256color {} tui --data {} {}; echo EXIT=$? > {}; echo after-the-tui; sleep 120",
+        sh_quote(dir),
+        sh_quote(dir),
+        sh_quote(&bin),
+        sh_quote(&data),
+        sh_quote(rules),
+        sh_quote(exit_file),
+    );
+    let t = Tmux {
+        socket: format!("{socket}-{}", std::process::id()),
+        session: "e2e".into(),
+    };
+    let out = t.cmd(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(
+        out.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = t.cmd(&["set-option", "-s", "escape-time", "0"]);
+    t
 }
