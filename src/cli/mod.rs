@@ -142,3 +142,17 @@ pub fn default_rules_dir() -> PathBuf {
     rules_cmd::default_rules_dir()
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
 }
+
+/// `NAME=VALUE` items of option `flag`.
+pub fn parse_pairs(items: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
+    items
+        .iter()
+        .map(|s| match s.split_once('=') {
+            Some((n, v)) if !n.trim().is_empty() => Ok((n.trim().to_string(), v.to_string())),
+            _ => Err(format!(
+                "{flag} takes NAME=VALUE, got `{}`",
+                output::sanitize(s)
+            )),
+        })
+        .collect()
+}

@@ -47,7 +47,7 @@ pub fn run(a: &ParamsArgs) -> u8 {
                 "id": rule.id,
                 "name": rule.name,
                 "params": ps.iter().map(|p| {
-                    let (line, col) = position(&rule.query, p.span().start);
+                    let (line, col) = crate::kql::diag::line_col(&rule.query, p.span().start);
                     let (fl, fc) = rule.file_position(line, col);
                     serde_json::json!({
                         "name": p.name,
@@ -89,12 +89,4 @@ pub fn run(a: &ParamsArgs) -> u8 {
         println!("{}", serde_json::Value::Array(docs));
     }
     if failed { super::EXIT_FAILED } else { 0 }
-}
-
-/// 1-based (line, column) of byte `offset` in `text`.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let head = text.get(..offset).unwrap_or(text);
-    let line = head.matches('\n').count() + 1;
-    let col = head.rfind('\n').map_or(head.len(), |i| head.len() - i - 1) + 1;
-    (line, col)
 }

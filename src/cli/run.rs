@@ -94,18 +94,13 @@ pub fn remote_backend(name: &str) -> Result<Box<dyn Backend>, String> {
 }
 
 pub fn run(a: &RunArgs) -> u8 {
-    let mut sets = Vec::new();
-    for s in &a.set {
-        match s.split_once('=') {
-            Some((n, v)) if !n.trim().is_empty() => {
-                sets.push((n.trim().to_string(), v.to_string()))
-            }
-            _ => {
-                eprintln!("huntbench: --set takes NAME=VALUE, got `{}`", sanitize(s));
-                return super::EXIT_USAGE;
-            }
+    let sets = match super::parse_pairs(&a.set, "--set") {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("huntbench: {e}");
+            return super::EXIT_USAGE;
         }
-    }
+    };
     let fixed_now = match a.now.as_deref().map(super::parse_now).transpose() {
         Ok(n) => n,
         Err(e) => {

@@ -68,17 +68,6 @@ pub struct ExplainArgs {
     pub json: bool,
 }
 
-/// `NAME=VALUE` items of option `flag`.
-pub fn parse_pairs(items: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
-    items
-        .iter()
-        .map(|s| match s.split_once('=') {
-            Some((n, v)) if !n.trim().is_empty() => Ok((n.trim().to_string(), v.to_string())),
-            _ => Err(format!("{flag} takes NAME=VALUE, got `{}`", sanitize(s))),
-        })
-        .collect()
-}
-
 pub fn run(a: &TuneArgs) -> u8 {
     match &a.command {
         TuneCommand::Save(s) => save(s),
@@ -95,8 +84,8 @@ fn load_rule(path: &PathBuf) -> Result<Rule, u8> {
 
 fn save(a: &SaveArgs) -> u8 {
     let (mut values, mut exclusions) = match (
-        parse_pairs(&a.set, "--set"),
-        parse_pairs(&a.exclude, "--exclude"),
+        super::parse_pairs(&a.set, "--set"),
+        super::parse_pairs(&a.exclude, "--exclude"),
     ) {
         (Ok(v), Ok(x)) => (v, x),
         (Err(e), _) | (_, Err(e)) => {
@@ -195,7 +184,7 @@ fn save(a: &SaveArgs) -> u8 {
 }
 
 fn explain(a: &ExplainArgs) -> u8 {
-    let values = match parse_pairs(&a.set, "--set") {
+    let values = match super::parse_pairs(&a.set, "--set") {
         Ok(v) => v,
         Err(e) => {
             eprintln!("huntbench: {e}");
