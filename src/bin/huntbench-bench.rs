@@ -81,11 +81,11 @@ fn bench(args: &Args) -> Result<serde_json::Value, String> {
         let (name, value) = set
             .split_once('=')
             .ok_or_else(|| format!("--rerun-set {set}: expected NAME=VALUE"))?;
-        Some(
-            params::set_let(&query, name, value)
-                .map_err(|d| d.message.clone())?
-                .ok_or_else(|| format!("the query has no `let {name}`"))?,
-        )
+        let (q2, unknown) = params::set_values(&query, &[(name.to_string(), value.to_string())])?;
+        if !unknown.is_empty() {
+            return Err(format!("the query has no parameter `{name}`"));
+        }
+        Some(q2)
     } else if let Some(rep) = &args.rerun_replace {
         let (old, new) = rep
             .split_once("=>")

@@ -24,9 +24,7 @@
 
 use serde::Serialize;
 
-use super::ast::{
-    BinOp, Expr, ExprKind, LetValue, Literal, OpKind, Query, Span, Statement, UnaryOp,
-};
+use super::ast::{BinOp, Expr, ExprKind, LetValue, Literal, OpKind, Span, Statement, UnaryOp};
 use super::diag::Diagnostic;
 
 /// The default time window for Sentinel's placeholders: (name, KQL value).
@@ -127,30 +125,6 @@ impl Param {
     }
 }
 
-/// A top-level scalar-or-table `let` binding: its name and the span of its value.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LetParam {
-    pub name: String,
-    pub value_span: Span,
-}
-
-/// The top-level `let name = value;` bindings of a query (functions and views excluded).
-pub fn let_params(q: &Query) -> Vec<LetParam> {
-    q.statements
-        .iter()
-        .filter_map(|s| match s {
-            Statement::Let(l) => match &l.value {
-                LetValue::Expr(e) => Some(LetParam {
-                    name: l.name.name.clone(),
-                    value_span: e.span,
-                }),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
-}
-
 /// Replaces each span of `source` with its text. Spans must not overlap.
 pub fn substitute(source: &str, edits: &[(Span, String)]) -> String {
     let mut edits: Vec<&(Span, String)> = edits.iter().collect();
@@ -165,28 +139,6 @@ pub fn substitute(source: &str, edits: &[(Span, String)]) -> String {
         }
     }
     out
-}
-
-/// Sets `let name = ...` to the KQL expression `value`. Returns `Ok(None)` when the query has no such
-/// binding; a value that is not a valid expression is an error located in the value.
-pub fn set_let(source: &str, name: &str, value: &str) -> Result<Option<String>, Diagnostic> {
-    let q = super::parse(source)?;
-    let Some(p) = let_params(&q).into_iter().rev().find(|p| p.name == name) else {
-        return Ok(None);
-    };
-    let probe = format!("print {value}");
-    if let Err(mut d) = super::parse(&probe) {
-        d.message = format!(
-            "the value given for `{name}` is not a KQL expression: {}",
-            d.message
-        );
-        d.span = None;
-        return Err(d);
-    }
-    Ok(Some(substitute(
-        source,
-        &[(p.value_span, value.to_string())],
-    )))
 }
 
 // ---------------------------------------------------------------------------------------------------------
