@@ -128,7 +128,9 @@ pub fn exclude(
         frame.cols.first().map(|(_, t)| *t)
     };
     let in_scope = |end: usize| scope_type(end) == Some(ScalarType::String);
-    if let Some(t) = scope_type(ops.last().map_or(source.span.end, |o| o.span.end))
+    let query_end = ops.last().map_or(source.span.end, |o| o.span.end);
+    let end_type = scope_type(query_end);
+    if let Some(t) = end_type
         && t != ScalarType::String
     {
         return Err(format!(
@@ -139,7 +141,6 @@ pub fn exclude(
     let last_summarize = ops
         .iter()
         .rposition(|o| matches!(o.kind, OpKind::Summarize { .. }));
-    let query_end = ops.last().map_or(source.span.end, |o| o.span.end);
     let filter = format!("where {col} !in ({name})");
     let (at, text) = match last_summarize
         .and_then(|i| pipe_before(query, ops[i].span.start))
@@ -154,7 +155,7 @@ pub fn exclude(
                 (pipe, format!("| {filter} "))
             }
         }
-        None if in_scope(query_end) => {
+        None if end_type == Some(ScalarType::String) => {
             // after the last operator, on a line of its own when the query is laid out on lines
             let multiline = query[source.span.start..query_end].contains('\n');
             let indent = ops
