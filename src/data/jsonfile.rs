@@ -82,19 +82,13 @@ fn is_streaming(v: &Value) -> bool {
 
 /// Unwraps a streaming record (`{category: "AdvancedHunting-…", properties: {...}}`).
 fn unwrap_record(v: Value) -> Value {
-    if let Value::Object(m) = &v {
-        let streaming = m
-            .get("category")
-            .and_then(Value::as_str)
-            .is_some_and(|c| c.starts_with("AdvancedHunting-"));
-        if streaming && m.get("properties").is_some_and(Value::is_object) {
-            if let Value::Object(mut m) = v {
-                return m.remove("properties").unwrap_or(Value::Null);
-            }
-            return Value::Null;
-        }
+    if !is_streaming(&v) {
+        return v;
     }
-    v
+    match v {
+        Value::Object(mut m) => m.remove("properties").unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
 }
 
 fn get_ci<'a>(m: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
