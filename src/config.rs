@@ -17,6 +17,7 @@
 //!
 //! Secrets are never stored here: the file names the environment variables that hold them.
 
+use crate::kql::diag::line_col;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -199,14 +200,6 @@ pub fn load() -> Result<Config, String> {
         "no config directory (no home directory): set HUNTBENCH_CONFIG_DIR".to_string()
     })?;
     load_from(&dir.join("config.toml"))
-}
-
-/// 1-based line and column of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Reads a config file; a missing file is an empty configuration.

@@ -16,6 +16,7 @@
 //! problem is reported as `file:line:column: what is wrong; what to do`. `huntbench tui --print-keymap`
 //! writes the defaults in this format as a template.
 
+use crate::kql::diag::line_col;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -45,14 +46,8 @@ pub struct Loaded {
     pub path: Option<PathBuf>,
 }
 
-/// The config dir: `HUNTBENCH_CONFIG_DIR` when set (non-empty), else the platform's config dir for
-/// huntbench (e.g. `~/.config/huntbench`).
-pub fn config_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("HUNTBENCH_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("", "", "huntbench").map(|p| p.config_dir().to_path_buf())
-}
+/// The config dir ([`crate::config::config_dir`]), where `keymap.toml` lives beside `config.toml`.
+pub use crate::config::config_dir;
 
 /// The user's keymap file path (it may not exist).
 pub fn user_file() -> Option<PathBuf> {
@@ -232,15 +227,6 @@ fn layers_of(km: &Keymap) -> Vec<Layer> {
         }
     }
     out
-}
-
-/// 1-based line and column (in characters) of byte offset `at` in `text`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = at.min(text.len());
-    let before = text.get(..at).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// One user entry that applies: which binding (by layer and action name) gets which keys.
@@ -494,7 +480,6 @@ mod tests {
             "export_csv"
         );
         assert_eq!(layer_name(Layer::RowInput), "row_input");
-        assert_eq!(line_col("ab\ncd", 4), (2, 2));
     }
 
     #[test]
