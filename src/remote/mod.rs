@@ -56,10 +56,6 @@ impl LocalBackend {
             label: label.into(),
         }
     }
-
-    pub fn tables(&self) -> &Arc<dyn TableProvider> {
-        &self.tables
-    }
 }
 
 impl Backend for LocalBackend {
@@ -126,14 +122,6 @@ impl RemoteBackend {
     pub fn with_notify(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> RemoteBackend {
         self.notify = Box::new(f);
         self
-    }
-
-    pub fn kind(&self) -> Kind {
-        self.conn.kind
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
     }
 
     /// The URL queries are posted to.

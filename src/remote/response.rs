@@ -24,7 +24,11 @@ pub struct Parsed {
 
 /// The error message of an error body (`{"error":{"message":..}}` in all four services).
 pub fn error_message(body: &str) -> Option<String> {
-    let v: J = serde_json::from_str(body).ok()?;
+    error_message_of(&serde_json::from_str(body).ok()?)
+}
+
+/// The error message of a parsed answer's `error` member.
+fn error_message_of(v: &J) -> Option<String> {
     let e = v.get("error")?;
     if let Some(s) = e.as_str() {
         return Some(s.to_string());
@@ -55,7 +59,7 @@ fn markers(kind: Kind, v: &J) -> (bool, Vec<String>) {
     let mut warnings = Vec::new();
     if let Some(e) = v.get("error").filter(|e| e.is_object()) {
         let code = e.get("code").and_then(J::as_str).unwrap_or("error");
-        let msg = error_message(&v.to_string()).unwrap_or_default();
+        let msg = error_message_of(v).unwrap_or_default();
         truncated = true;
         warnings.push(format!(
             "the result was truncated by the service ({code}): {msg}"
@@ -102,7 +106,7 @@ pub fn parse(kind: Kind, body: &str, origin: &str) -> Result<Parsed, String> {
     let has_result = v.get("tables").or(v.get("Tables")).is_some()
         || v.get("Results").or(v.get("results")).is_some();
     if !has_result {
-        if let Some(m) = error_message(body) {
+        if let Some(m) = error_message_of(&v) {
             return Err(format!("{origin}: the service reports an error: {m}"));
         }
         return Err(format!(
