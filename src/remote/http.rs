@@ -37,8 +37,11 @@ pub struct Client {
 /// Whether `url` is a loopback address (never proxied).
 fn loopback(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    if rest.starts_with("[::1]") {
+        return true;
+    }
     let host = rest.split(['/', ':']).next().unwrap_or("");
-    matches!(host, "127.0.0.1" | "localhost" | "[")
+    matches!(host, "127.0.0.1" | "localhost")
 }
 
 impl Client {
@@ -220,6 +223,9 @@ mod tests {
         assert!(loopback("http://127.0.0.1:8080/x"));
         assert!(loopback("http://localhost/x"));
         assert!(!loopback("https://api.security.microsoft.com"));
+        assert!(loopback("http://[::1]:8080/x"));
+        // any other IPv6 host goes through the proxy like a name does
+        assert!(!loopback("https://[2001:db8::1]/x"));
     }
 
     #[test]
