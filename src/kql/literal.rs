@@ -419,6 +419,23 @@ pub fn datetime_literal(text: &str) -> Option<i64> {
     None
 }
 
+/// A KQL string literal holding exactly `s` (double-quoted; quotes, backslashes and control characters
+/// escaped).
+pub fn quote_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `"x"` / `'x'` → `x` (Kusto accepts `datetime("2022-01-16")`); other text unchanged.
 pub fn unquote(t: &str) -> &str {
     for q in ['"', '\''] {

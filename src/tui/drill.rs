@@ -27,21 +27,7 @@ impl DrillPlan {
     }
 }
 
-/// A KQL string literal holding exactly `s`.
-pub fn kql_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use crate::kql::literal::quote_string as kql_string;
 
 /// The drill plan of `source`, when its last statement ends in `summarize ... by` a `DeviceId` (or
 /// `DeviceName`) column. `None` for anything else, including queries that do not parse.

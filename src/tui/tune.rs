@@ -555,7 +555,7 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
             let event = format!(
                 "ReportId == {} and DeviceId == {}",
                 kql_value(rid),
-                kql_string(dev)
+                super::drill::kql_string(dev)
             );
             let Some(query) = app.rule_query(v.rule) else {
                 return Vec::new();
@@ -626,16 +626,12 @@ pub fn update(app: &mut App, a: TuneAction) -> Vec<Effect> {
     Vec::new()
 }
 
-fn kql_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "''".into())
-}
-
 /// A number as is, anything else as a string.
 fn kql_value(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '-') {
         s.to_string()
     } else {
-        kql_string(s)
+        super::drill::kql_string(s)
     }
 }
 

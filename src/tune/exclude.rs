@@ -23,7 +23,7 @@ pub fn exclusion_param_name(column: &str) -> String {
 /// A KQL string for a dynamic list item: `'v'`, or JSON-quoted when it holds quotes or backslashes.
 fn quote(v: &str) -> String {
     if v.contains(['\'', '\\']) || v.chars().any(char::is_control) {
-        serde_json::to_string(v).unwrap_or_else(|_| "''".into())
+        crate::kql::literal::quote_string(v)
     } else {
         format!("'{v}'")
     }
