@@ -6,10 +6,10 @@
 mod helpers;
 
 use helpers::Bench;
+use huntbench::kql::params::ParamKind;
 use huntbench::tui::action::Effect;
 use huntbench::tui::app::Screen;
 use huntbench::tui::keymap::Layer;
-use huntbench::tui::params::ParamKind;
 use ratatui::crossterm::event::KeyCode;
 
 fn params(b: &Bench) -> &huntbench::tui::app::ParamsView {

@@ -12,8 +12,8 @@ use crate::rules::{LoadError, LoadReport, Rule};
 use super::action::{Action, Effect, JobDone, JobError, JobPurpose, JobSpec, TableData};
 use super::drill::{self, DrillPlan};
 use super::keymap::{Keymap, Layer};
-use super::params::{self, Param};
 use super::table::{self, RowFilter};
+use crate::kql::params::{self, Param};
 
 /// A rule in the list: loaded, or a file that failed to load (shown with its error).
 #[derive(Clone, Debug, PartialEq)]
@@ -800,7 +800,7 @@ impl App {
                 };
                 let text = text.trim().to_string();
                 // checked against the rule's query with the other edits in place
-                match params::check(&query, &v.params, v.selected, &text) {
+                match params::validate(&query, &v.params, v.selected, &text) {
                     Ok(()) => {
                         if let Some(slot) = v.params.get_mut(v.selected) {
                             slot.value = text;

@@ -5,7 +5,7 @@
 //! function from state and action to state and [`action::Effect`]s, and the [`runtime`] runs the effects:
 //! queries on worker threads with a cancel flag, results back over a channel. [`ui::draw`] renders the state.
 //!
-//! Beyond running and drilling: a rule's parameters (its top-level `let`s, [`params`]) are edited in a form
+//! Beyond running and drilling: a rule's parameters ([`crate::kql::params`]) are edited in a form
 //! and runs use the edited query; result views export to CSV/JSON and copy a cell with OSC 52 ([`export`]);
 //! a row or record opens the device timeline around it ([`timeline`]). A result view sorts, filters, hides
 //! and reorders columns and searches its fetched rows locally ([`table`]), around a column cursor; export
@@ -22,7 +22,7 @@ pub mod export;
 pub mod highlight;
 pub mod keyfile;
 pub mod keymap;
-pub mod params;
+
 pub mod runtime;
 pub mod table;
 pub mod theme;
