@@ -683,25 +683,23 @@ impl App {
         } else {
             super::timeline::narrower(m)
         };
-        let purpose = match self.stack.last() {
-            Some(Screen::Results(v)) if matches!(v.purpose, JobPurpose::Timeline { .. }) => {
-                Some(v.purpose.clone())
-            }
-            Some(Screen::Error(v)) if matches!(v.purpose, JobPurpose::Timeline { .. }) => {
-                Some(v.purpose.clone())
-            }
-            _ => None,
+        let on_timeline = match self.stack.last() {
+            Some(Screen::Results(v)) => matches!(v.purpose, JobPurpose::Timeline { .. }),
+            Some(Screen::Error(v)) => matches!(v.purpose, JobPurpose::Timeline { .. }),
+            _ => false,
         };
-        match purpose.and_then(|p| Some((self.drill_query(&p)?, p))) {
-            Some((q, p)) if self.timeline_minutes != m => self.start_job(q, p, true),
-            _ => {
-                self.message = Some(format!(
-                    "device timeline window: ±{} min",
-                    self.timeline_minutes
-                ));
-                Vec::new()
+        if on_timeline && self.timeline_minutes != m {
+            // the timeline on top runs again, in place, with the new window
+            let fx = self.run();
+            if !fx.is_empty() {
+                return fx;
             }
         }
+        self.message = Some(format!(
+            "device timeline window: ±{} min",
+            self.timeline_minutes
+        ));
+        Vec::new()
     }
 
     /// A mouse click: selects the rule or the row (and column) under it.
