@@ -2,7 +2,7 @@
 //! tuned): groups added, removed, changed and unchanged, keyed by the by-columns of the query's final
 //! `summarize` (else whole rows), and rows per device before and after.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
@@ -79,11 +79,7 @@ pub struct ResultDiff {
 /// The output names of the by-columns of the final statement's last `summarize`, when every one is a plain
 /// name (`by DeviceId, Name = x`). Empty otherwise.
 pub fn summarize_keys(query: &str) -> Vec<String> {
-    let prepared = match crate::kql::params::discover(query) {
-        Ok(ps) => crate::kql::params::apply(query, &ps).unwrap_or_else(|_| query.to_string()),
-        Err(_) => return Vec::new(),
-    };
-    let Ok(q) = crate::kql::parse(&prepared) else {
+    let Ok(q) = crate::kql::parse(&crate::kql::params::parsable_text(query)) else {
         return Vec::new();
     };
     let Some(Statement::Expr(e)) = q
@@ -129,44 +125,39 @@ pub fn diff(before: &Table, after: &Table, key_columns: &[String]) -> ResultDiff
     } else {
         Vec::new()
     };
-    let key_of = |t: &Table, row: &[String]| -> Vec<String> {
+    // column positions, looked up once rather than per row
+    let key_idx = |t: &Table| -> Vec<Option<usize>> { keys.iter().map(|k| t.col(k)).collect() };
+    let (before_keys, after_keys) = (key_idx(before), key_idx(after));
+    let key_of = |idx: &[Option<usize>], row: &[String]| -> Vec<String> {
         if keys.is_empty() {
             row.to_vec()
         } else {
-            keys.iter()
-                .map(|k| {
-                    t.col(k)
-                        .and_then(|i| row.get(i))
-                        .cloned()
-                        .unwrap_or_default()
-                })
+            idx.iter()
+                .map(|i| i.and_then(|i| row.get(i)).cloned().unwrap_or_default())
                 .collect()
         }
     };
     // the after row in before's column order, so rows compare across column reorders
+    let after_pos: Vec<Option<usize>> = before.columns.iter().map(|c| after.col(c)).collect();
     let same_values = |b: &[String], a: &[String]| -> bool {
         before.columns.len() == after.columns.len()
-            && before
-                .columns
+            && after_pos
                 .iter()
                 .enumerate()
-                .all(|(i, c)| after.col(c).and_then(|j| a.get(j)) == b.get(i))
+                .all(|(i, j)| j.and_then(|j| a.get(j)) == b.get(i))
     };
-    let mut after_by_key: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    let mut after_by_key: HashMap<Vec<String>, VecDeque<usize>> = HashMap::new();
     for (i, r) in after.rows.iter().enumerate() {
-        after_by_key.entry(key_of(after, r)).or_default().push(i);
+        after_by_key
+            .entry(key_of(&after_keys, r))
+            .or_default()
+            .push_back(i);
     }
     let mut used = vec![false; after.rows.len()];
     let mut groups = Vec::new();
     for r in &before.rows {
-        let k = key_of(before, r);
-        let hit = after_by_key.get_mut(&k).and_then(|v| {
-            if v.is_empty() {
-                None
-            } else {
-                Some(v.remove(0))
-            }
-        });
+        let k = key_of(&before_keys, r);
+        let hit = after_by_key.get_mut(&k).and_then(VecDeque::pop_front);
         match hit {
             Some(j) => {
                 used[j] = true;
@@ -195,7 +186,7 @@ pub fn diff(before: &Table, after: &Table, key_columns: &[String]) -> ResultDiff
         if !used[j] {
             groups.push(GroupDiff {
                 change: Change::Added,
-                key: key_of(after, a),
+                key: key_of(&after_keys, a),
                 before: None,
                 after: Some(a.clone()),
             });
@@ -210,13 +201,13 @@ pub fn diff(before: &Table, after: &Table, key_columns: &[String]) -> ResultDiff
         .map(|c| c.to_string());
     let mut devices: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     if let Some(dc) = &device_column {
-        for r in &before.rows {
-            if let Some(v) = before.col(dc).and_then(|i| r.get(i)) {
+        if let Some(i) = before.col(dc) {
+            for v in before.rows.iter().filter_map(|r| r.get(i)) {
                 devices.entry(v.clone()).or_default().0 += 1;
             }
         }
-        for r in &after.rows {
-            if let Some(v) = after.col(dc).and_then(|i| r.get(i)) {
+        if let Some(i) = after.col(dc) {
+            for v in after.rows.iter().filter_map(|r| r.get(i)) {
                 devices.entry(v.clone()).or_default().1 += 1;
             }
         }
