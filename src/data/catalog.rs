@@ -1066,6 +1066,27 @@ fn data_files(dir: &Path) -> Result<Vec<(PathBuf, Option<Format>)>, DataError> {
     Ok(out)
 }
 
+/// Tables found so far in Defender streaming records: table -> (the file or folder that gave it, its parts).
+type Streamed = BTreeMap<String, (PathBuf, Vec<PartFile>)>;
+
+/// Notes the tables of `file` when it holds Defender streaming records (`owner`: the file or table folder
+/// it was found in); whether it did.
+fn note_streamed(
+    file: &Path,
+    f: Format,
+    owner: &Path,
+    streamed: &mut Streamed,
+) -> Result<bool, DataError> {
+    let tables = jsonfile::streaming_tables(file, f == Format::JsonLines)?;
+    for table in &tables {
+        let entry = streamed
+            .entry(table.clone())
+            .or_insert_with(|| (owner.to_path_buf(), Vec::new()));
+        entry.1.push((file.to_path_buf(), f, Some(table.clone())));
+    }
+    Ok(!tables.is_empty())
+}
+
 /// The data files under `dir` at any depth, in path order (hidden entries skipped).
 fn data_files_deep(dir: &Path) -> Result<Vec<(PathBuf, Format)>, DataError> {
     let mut out = Vec::new();
@@ -1130,19 +1151,12 @@ impl Catalog {
         // Tables named by Defender streaming records (`AdvancedHunting-<Table>`): one file (`PT1H.json`) may
         // hold several tables, and a container folder (`y=/m=/d=/h=/m=/PT1H.json`) holds many files of each;
         // every file's records of a table are parts of that table.
-        let mut streamed: BTreeMap<String, (PathBuf, Vec<PartFile>)> = BTreeMap::new();
+        let mut streamed = Streamed::new();
         for (path, format) in entries {
-            if let Some(f @ (Format::Json | Format::JsonLines)) = format {
-                let categories = jsonfile::read_json(&path, f == Format::JsonLines)?.categories;
-                if !categories.is_empty() {
-                    for table in categories {
-                        let entry = streamed
-                            .entry(table.clone())
-                            .or_insert_with(|| (path.clone(), Vec::new()));
-                        entry.1.push((path.clone(), f, Some(table)));
-                    }
-                    continue;
-                }
+            if let Some(f @ (Format::Json | Format::JsonLines)) = format
+                && note_streamed(&path, f, &path, &mut streamed)?
+            {
+                continue;
             }
             let stem = match format {
                 Some(_) => path.file_stem(),
@@ -1158,19 +1172,11 @@ impl Catalog {
                     let mut inner: Vec<PartFile> = Vec::new();
                     let mut categorised = false;
                     for (p, f) in data_files_deep(&path)? {
-                        if matches!(f, Format::Json | Format::JsonLines) {
-                            let categories =
-                                jsonfile::read_json(&p, f == Format::JsonLines)?.categories;
-                            if !categories.is_empty() {
-                                categorised = true;
-                                for table in categories {
-                                    let entry = streamed
-                                        .entry(table.clone())
-                                        .or_insert_with(|| (path.clone(), Vec::new()));
-                                    entry.1.push((p.clone(), f, Some(table)));
-                                }
-                                continue;
-                            }
+                        if matches!(f, Format::Json | Format::JsonLines)
+                            && note_streamed(&p, f, &path, &mut streamed)?
+                        {
+                            categorised = true;
+                            continue;
                         }
                         inner.push((p, f, None));
                     }

@@ -136,6 +136,26 @@ pub fn read_json_table(
     read_json_text(path, text, json_lines, table)
 }
 
+/// The tables named by the Defender streaming records of a JSON file (empty for any other shape). A file
+/// whose first line is a complete JSON object that is not a streaming record is not read further: streaming
+/// blobs hold nothing else, so the other export shapes cost one line here instead of a full parse.
+pub fn streaming_tables(path: &Path, json_lines: bool) -> Result<Vec<String>, DataError> {
+    let bytes = std::fs::read(path).map_err(|e| DataError::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    let bytes = bytes
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(&bytes);
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| invalid(path, format!("not valid UTF-8 ({e})")))?;
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if serde_json::from_str::<Value>(first).is_ok_and(|v| v.is_object() && !is_streaming(&v)) {
+        return Ok(Vec::new());
+    }
+    Ok(read_json_text(path, text, json_lines, None)?.categories)
+}
+
 /// Reads JSON text that is not a file — a query service's response, say — in any of the shapes above.
 /// `origin` names it in errors (a URL or connection name works).
 pub fn read_json_text(
