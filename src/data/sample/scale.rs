@@ -275,13 +275,9 @@ fn write_csv(t: &TableRows<'_>, path: &Path) -> Result<u64, String> {
 /// The Parquet type of a column (as `huntbench sample generate --format parquet` writes it).
 fn parquet_dtype(ty: ScalarType) -> DataType {
     match ty {
-        ScalarType::Bool => DataType::Boolean,
-        ScalarType::Int => DataType::Int32,
-        ScalarType::Long => DataType::Int64,
-        ScalarType::Real | ScalarType::Decimal => DataType::Float64,
-        ScalarType::String | ScalarType::Guid | ScalarType::Dynamic => DataType::String,
         ScalarType::DateTime => DataType::Datetime(TimeUnit::Nanoseconds, None),
         ScalarType::TimeSpan => DataType::Duration(TimeUnit::Nanoseconds),
+        t => crate::data::types::polars_dtype(t),
     }
 }
 
