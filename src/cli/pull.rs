@@ -8,11 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use polars::prelude::*;
 use serde_json::json;
 
 use crate::engine::{self, QueryResult, RunOptions};
-use crate::kql::ScalarType;
 use crate::kql::literal::{format_datetime_iso, parse_timespan_text};
 
 use super::output::sanitize;
@@ -70,32 +68,10 @@ fn ident_ok(s: &str) -> bool {
 /// Writes a result as Parquet: datetimes as timestamps (ns), timespans as durations (ns), dynamic as JSON
 /// text — the types the catalog reads back.
 fn write_parquet(res: &QueryResult, path: &Path) -> Result<(), String> {
-    let mut cols = Vec::with_capacity(res.columns.len());
-    for (n, ty) in &res.columns {
-        let c = res
-            .frame
-            .column(n.as_str())
-            .map_err(|e| e.to_string())?
-            .clone();
-        let c = match ty {
-            ScalarType::DateTime => (c.as_materialized_series() * 100)
-                .cast(&DataType::Datetime(TimeUnit::Nanoseconds, None))
-                .map_err(|e| e.to_string())?
-                .into_column(),
-            ScalarType::TimeSpan => (c.as_materialized_series() * 100)
-                .cast(&DataType::Duration(TimeUnit::Nanoseconds))
-                .map_err(|e| e.to_string())?
-                .into_column(),
-            _ => c,
-        };
-        cols.push(c);
-    }
-    let mut df = DataFrame::new(res.frame.height(), cols).map_err(|e| e.to_string())?;
+    let bytes = crate::data::export_write::parquet_bytes(&res.frame, &res.columns)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let tmp = path.with_extension("parquet.tmp");
-    let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    ParquetWriter::new(file)
-        .finish(&mut df)
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 

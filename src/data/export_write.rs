@@ -272,31 +272,7 @@ pub fn convert_dir(dir: &Path, format: ExportFormat) -> Result<Vec<(PathBuf, u64
                 (format!("{table}.jsonl"), out.into_bytes())
             }
             ExportFormat::Parquet => {
-                let mut cols = Vec::with_capacity(schema.len());
-                for (n, ty) in &schema {
-                    let c = df
-                        .column(n.as_str())
-                        .map_err(|e| format!("{table}: {e}"))?
-                        .clone();
-                    let c = match ty {
-                        ScalarType::DateTime => (c.as_materialized_series() * 100)
-                            .cast(&DataType::Datetime(TimeUnit::Nanoseconds, None))
-                            .map_err(|e| format!("{table}: {e}"))?
-                            .into_column(),
-                        ScalarType::TimeSpan => (c.as_materialized_series() * 100)
-                            .cast(&DataType::Duration(TimeUnit::Nanoseconds))
-                            .map_err(|e| format!("{table}: {e}"))?
-                            .into_column(),
-                        _ => c,
-                    };
-                    cols.push(c);
-                }
-                let mut out_df =
-                    DataFrame::new(df.height(), cols).map_err(|e| format!("{table}: {e}"))?;
-                let mut buf = Vec::new();
-                ParquetWriter::new(&mut buf)
-                    .finish(&mut out_df)
-                    .map_err(|e| format!("{table}: {e}"))?;
+                let buf = parquet_bytes(&df, &schema).map_err(|e| format!("{table}: {e}"))?;
                 (format!("{table}.parquet"), buf)
             }
         };
@@ -306,6 +282,30 @@ pub fn convert_dir(dir: &Path, format: ExportFormat) -> Result<Vec<(PathBuf, u64
         written.push((path, bytes.len() as u64));
     }
     Ok(written)
+}
+
+/// `df` (columns in huntbench's representation: datetimes and timespans as ticks) as Parquet bytes, the
+/// way exports write it: datetimes as nanosecond timestamps, timespans as nanosecond durations, dynamic as
+/// JSON text. `columns` names and types the columns written, in order.
+pub fn parquet_bytes(df: &DataFrame, columns: &[(String, ScalarType)]) -> PolarsResult<Vec<u8>> {
+    let mut cols = Vec::with_capacity(columns.len());
+    for (n, ty) in columns {
+        let c = df.column(n.as_str())?.clone();
+        let c = match ty {
+            ScalarType::DateTime => (c.as_materialized_series() * 100)
+                .cast(&DataType::Datetime(TimeUnit::Nanoseconds, None))?
+                .into_column(),
+            ScalarType::TimeSpan => (c.as_materialized_series() * 100)
+                .cast(&DataType::Duration(TimeUnit::Nanoseconds))?
+                .into_column(),
+            _ => c,
+        };
+        cols.push(c);
+    }
+    let mut out = DataFrame::new(df.height(), cols)?;
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf).finish(&mut out)?;
+    Ok(buf)
 }
 
 fn unreachable_csv() -> (String, Vec<u8>) {
