@@ -941,7 +941,64 @@ fn polars_schema(schema: &TableSchema) -> Schema {
 
 /// The lazy frame of one part, in the table's schema.
 fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
-    match part.format {
+    scan_part_where(part, schema, None)
+}
+
+/// Applies `predicate` (over the table's columns) to a reader's raw columns, before `conversions` turn them
+/// into the table's: each column the predicate names is replaced by the expression that converts it. Polars
+/// moves a filter into the file reader only when nothing between them changes the columns it reads; above the
+/// conversions it would stay, and every row of every projected column would be read and converted first.
+/// Filtering before a row-preserving, one-to-one conversion keeps the same rows. `None` when the predicate
+/// refers to columns by anything but their name.
+fn filter_before(lf: LazyFrame, conversions: &[Expr], predicate: &Expr) -> Option<LazyFrame> {
+    let by_name: HashMap<&str, &Expr> = conversions
+        .iter()
+        .filter_map(|e| match e {
+            Expr::Alias(inner, name) => Some((name.as_str(), inner.as_ref())),
+            _ => None,
+        })
+        .collect();
+    let mut plain = true;
+    let mut known = true;
+    for node in predicate {
+        match node {
+            Expr::Column(name) => known &= by_name.contains_key(name.as_str()),
+            Expr::Selector(_)
+            | Expr::Element
+            | Expr::Field(_)
+            | Expr::Eval { .. }
+            | Expr::DataTypeFunction(_) => plain = false,
+            _ => {}
+        }
+    }
+    if !plain || !known {
+        return None;
+    }
+    let raw = predicate.clone().map_expr(|e| match &e {
+        Expr::Column(name) => by_name
+            .get(name.as_str())
+            .map(|c| (*c).clone())
+            .unwrap_or(e),
+        _ => e,
+    });
+    Some(lf.filter(raw))
+}
+
+/// [`scan_part`], keeping only the rows `predicate` holds for.
+fn scan_part_where(
+    part: &Part,
+    schema: &TableSchema,
+    predicate: Option<&Expr>,
+) -> PolarsResult<LazyFrame> {
+    // A reader with its conversion: the predicate goes between them when it can.
+    let convert = |lf: LazyFrame, exprs: Vec<Expr>| match predicate {
+        None => lf.select(exprs),
+        Some(p) => match filter_before(lf.clone(), &exprs, p) {
+            Some(filtered) => filtered.select(exprs),
+            None => lf.select(exprs).filter(p.clone()),
+        },
+    };
+    let lf = match part.format {
         Format::Csv if !part.polars_csv => {
             let output = schema
                 .iter()
@@ -964,7 +1021,7 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
                 name: "CSV SCAN",
                 ..Default::default()
             };
-            LazyFrame::anonymous_scan(Arc::new(scan), args)
+            LazyFrame::anonymous_scan(Arc::new(scan), args)?
         }
         Format::Csv => {
             let text_schema: Schema = part
@@ -984,7 +1041,7 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
                     None => convert::null_expr(name, *ty),
                 })
                 .collect();
-            Ok(lf.select(exprs))
+            return Ok(convert(lf, exprs));
         }
         Format::Parquet => {
             let args = ScanArgsParquet {
@@ -1003,7 +1060,7 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
                         .unwrap_or_else(|| convert::null_expr(name, *ty))
                 })
                 .collect();
-            Ok(lf.select(exprs))
+            return Ok(convert(lf, exprs));
         }
         Format::Json | Format::JsonLines => {
             let output = schema
@@ -1031,9 +1088,13 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
                 name: "JSON SCAN",
                 ..Default::default()
             };
-            LazyFrame::anonymous_scan(Arc::new(scan), args)
+            LazyFrame::anonymous_scan(Arc::new(scan), args)?
         }
-    }
+    };
+    Ok(match predicate {
+        Some(p) => lf.filter(p.clone()),
+        None => lf,
+    })
 }
 
 /// A file of a table: its path, format, and for streaming records the table whose records it keeps.
@@ -1391,6 +1452,16 @@ impl TableProvider for Catalog {
     }
 
     fn scan(&self, name: &str) -> Result<LazyFrame, String> {
+        self.scan_table(name, None)
+    }
+
+    fn scan_where(&self, name: &str, predicate: Expr) -> Result<LazyFrame, String> {
+        self.scan_table(name, Some(predicate))
+    }
+}
+
+impl Catalog {
+    fn scan_table(&self, name: &str, predicate: Option<Expr>) -> Result<LazyFrame, String> {
         let table = self
             .tables
             .get(name)
@@ -1398,10 +1469,18 @@ impl TableProvider for Catalog {
         if table.parts.is_empty() {
             return Ok(DataFrame::empty_with_schema(&polars_schema(&table.schema)).lazy());
         }
+        // The scan cache keeps whole columns: the predicate applies to them once they are in memory.
+        let (part_predicate, predicate) = match &self.cache {
+            Some(_) => (None, predicate),
+            None => (predicate, None),
+        };
         let frames = table
             .parts
             .iter()
-            .map(|p| scan_part(p, &table.schema).map_err(|e| format!("{}: {e}", display(&p.path))))
+            .map(|p| {
+                scan_part_where(p, &table.schema, part_predicate.as_ref())
+                    .map_err(|e| format!("{}: {e}", display(&p.path)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let lf = if frames.len() == 1 {
             frames
@@ -1427,8 +1506,12 @@ impl TableProvider for Catalog {
                     name: "CACHED SCAN",
                     ..Default::default()
                 };
-                LazyFrame::anonymous_scan(Arc::new(scan), args)
-                    .map_err(|e| format!("table {name}: {e}"))
+                let lf = LazyFrame::anonymous_scan(Arc::new(scan), args)
+                    .map_err(|e| format!("table {name}: {e}"))?;
+                Ok(match predicate {
+                    Some(p) => lf.filter(p),
+                    None => lf,
+                })
             }
             None => Ok(lf),
         }

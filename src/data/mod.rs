@@ -20,7 +20,7 @@ pub use catalog::{Catalog, FileInfo, LoadOptions, TableInfo};
 pub use error::{DataError, DataWarning};
 pub use schema::{defender_schema, defender_table_names};
 
-use polars::prelude::LazyFrame;
+use polars::prelude::{Expr, LazyFrame};
 
 use crate::kql::ScalarType;
 
@@ -37,6 +37,12 @@ pub trait TableProvider: Send + Sync {
     /// A lazy scan of the table in the representation above. Only the columns and rows a query needs are
     /// read when it runs.
     fn scan(&self, name: &str) -> Result<LazyFrame, String>;
+    /// A scan of the table keeping the rows `predicate` (over the columns of [`Self::scan`]) holds for.
+    /// Providers that convert the files' columns on the way in apply it before the conversion where they can,
+    /// so that the file reader itself drops the rows that fail it.
+    fn scan_where(&self, name: &str, predicate: Expr) -> Result<LazyFrame, String> {
+        Ok(self.scan(name)?.filter(predicate))
+    }
 }
 
 /// No tables: for queries that build their own data (`datatable`, `print`, `range`).

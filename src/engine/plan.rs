@@ -304,6 +304,9 @@ impl<'a> Planner<'a> {
     pub fn plan_tabular(&mut self, e: &ast::Expr, scope: &Scope) -> Result<Frame, Diagnostic> {
         match &e.kind {
             ExprKind::Pipe { input, op } => {
+                if let Some(f) = self.table_where_chain(e, scope) {
+                    return f;
+                }
                 // `join kind=innerunique ... | where P` with P over left columns only: the real engine filters
                 // the left side before it de-duplicates (join-innerunique.md), so do the same.
                 if let OpKind::Where(pred) = &op.kind
@@ -683,6 +686,79 @@ impl<'a> Planner<'a> {
         Ok(Frame::from_df(df, vec![(name.name.clone(), ty)]))
     }
 
+    /// A `where` predicate over `cols` as a filter expression (null counts as false).
+    fn where_predicate(
+        &mut self,
+        pred: &ast::Expr,
+        cols: &[(String, ScalarType)],
+        scope: &Scope,
+    ) -> Result<Expr, Diagnostic> {
+        let t = self.compile(pred, &Ctx::rows(cols, scope))?;
+        if t.ty != ScalarType::Bool && t.ty != ScalarType::Dynamic {
+            return Err(semantic(
+                format!("`where` needs a boolean predicate, this is {}", t.ty),
+                pred.span,
+            ));
+        }
+        let e = if t.ty == ScalarType::Dynamic {
+            super::expr::dynamic_to_bool(t.expr)
+        } else {
+            t.expr
+        };
+        Ok(e.fill_null(lit(false)))
+    }
+
+    /// `T | where P1 | where P2 ...` straight over a loaded table `T`: one scan with the predicates handed to
+    /// the table provider ([`TableProvider::scan_where`]), which applies them before converting the files'
+    /// columns so that the file reader drops the rows that fail them (and reads the other columns only for the
+    /// rows kept). `None` when `e` is not such a chain.
+    fn table_where_chain(
+        &mut self,
+        e: &ast::Expr,
+        scope: &Scope,
+    ) -> Option<Result<Frame, Diagnostic>> {
+        let mut preds = Vec::new();
+        let mut cur = e;
+        while let ExprKind::Pipe { input, op } = &cur.kind {
+            let OpKind::Where(p) = &op.kind else {
+                return None;
+            };
+            preds.push(p);
+            cur = input;
+        }
+        let ExprKind::Ident(id) = &cur.kind else {
+            return None;
+        };
+        if preds.is_empty() || scope.get(&id.name).is_some() || self.tables.schema(&id.name).is_none()
+        {
+            return None;
+        }
+        preds.reverse();
+        let chain = || {
+            let base = self.table(&id.name, id.span, scope)?;
+            let mut all: Option<Expr> = None;
+            for p in preds {
+                let e = self.where_predicate(p, &base.cols, scope)?;
+                all = Some(match all {
+                    None => e,
+                    Some(a) => a.and(e),
+                });
+            }
+            let lf = match all {
+                Some(a) => self
+                    .tables
+                    .scan_where(&id.name, a)
+                    .map_err(|m| diag(DiagKind::Runtime, m, id.span))?,
+                None => base.lf,
+            };
+            Ok(Frame {
+                lf,
+                cols: base.cols,
+            })
+        };
+        Some(chain())
+    }
+
     /// Applies one operator.
     pub fn apply_op(
         &mut self,
@@ -693,20 +769,9 @@ impl<'a> Planner<'a> {
         let span = op.span;
         match &op.kind {
             OpKind::Where(pred) => {
-                let t = self.compile(pred, &Ctx::rows(&f.cols, scope))?;
-                if t.ty != ScalarType::Bool && t.ty != ScalarType::Dynamic {
-                    return Err(semantic(
-                        format!("`where` needs a boolean predicate, this is {}", t.ty),
-                        pred.span,
-                    ));
-                }
-                let e = if t.ty == ScalarType::Dynamic {
-                    super::expr::dynamic_to_bool(t.expr)
-                } else {
-                    t.expr
-                };
+                let e = self.where_predicate(pred, &f.cols, scope)?;
                 Ok(Frame {
-                    lf: f.lf.filter(e.fill_null(lit(false))),
+                    lf: f.lf.filter(e),
                     cols: f.cols,
                 })
             }
