@@ -25,7 +25,7 @@ use crate::data::time::{
     DateOrder, DateOrderEvidence, TICKS_PER_DAY, TimeOptions, Zone, parse_zone,
 };
 use crate::data::types::polars_dtype;
-use crate::data::{TableProvider, TableSchema};
+use crate::data::{Condition, TableProvider, TableSchema, all_of};
 use crate::kql::ScalarType;
 
 /// The time columns that stand for each other.
@@ -1452,16 +1452,16 @@ impl TableProvider for Catalog {
     }
 
     fn scan(&self, name: &str) -> Result<LazyFrame, String> {
-        self.scan_table(name, None)
+        self.scan_table(name, Vec::new())
     }
 
-    fn scan_where(&self, name: &str, predicate: Expr) -> Result<LazyFrame, String> {
-        self.scan_table(name, Some(predicate))
+    fn scan_where(&self, name: &str, conditions: Vec<Condition>) -> Result<LazyFrame, String> {
+        self.scan_table(name, conditions)
     }
 }
 
 impl Catalog {
-    fn scan_table(&self, name: &str, predicate: Option<Expr>) -> Result<LazyFrame, String> {
+    fn scan_table(&self, name: &str, conditions: Vec<Condition>) -> Result<LazyFrame, String> {
         let table = self
             .tables
             .get(name)
@@ -1469,10 +1469,10 @@ impl Catalog {
         if table.parts.is_empty() {
             return Ok(DataFrame::empty_with_schema(&polars_schema(&table.schema)).lazy());
         }
-        // The scan cache keeps whole columns: the predicate applies to them once they are in memory.
-        let (part_predicate, predicate) = match &self.cache {
-            Some(_) => (None, predicate),
-            None => (predicate, None),
+        // The scan cache keeps whole columns: the conditions apply to them once they are in memory.
+        let part_predicate = match &self.cache {
+            Some(_) => None,
+            None => all_of(&conditions),
         };
         let frames = table
             .parts
@@ -1500,18 +1500,15 @@ impl Catalog {
                     schema: schema.clone(),
                     cache: cache.clone(),
                     rows: table.rows,
+                    conditions,
                 };
                 let args = ScanArgsAnonymous {
                     schema: Some(schema),
                     name: "CACHED SCAN",
                     ..Default::default()
                 };
-                let lf = LazyFrame::anonymous_scan(Arc::new(scan), args)
-                    .map_err(|e| format!("table {name}: {e}"))?;
-                Ok(match predicate {
-                    Some(p) => lf.filter(p),
-                    None => lf,
-                })
+                LazyFrame::anonymous_scan(Arc::new(scan), args)
+                    .map_err(|e| format!("table {name}: {e}"))
             }
             None => Ok(lf),
         }
@@ -1544,7 +1541,8 @@ struct CachedColumn {
 
 #[derive(Default)]
 struct CacheState {
-    /// (table, column) → the column as the table's scan produces it.
+    /// (table, column) → the column as the table's scan produces it; (table, [`mask_name`]) → which rows
+    /// a condition holds for.
     columns: HashMap<(String, String), CachedColumn>,
     bytes: usize,
     clock: u64,
@@ -1597,8 +1595,8 @@ impl ScanCache {
         None
     }
 
-    /// Keeps `column`, evicting the least recently used columns to stay within the budget.
-    fn put(&self, table: &str, column: Column, fp: &Fingerprint) {
+    /// Keeps `column` under `name`, evicting the least recently used columns to stay within the budget.
+    fn put(&self, table: &str, name: &str, column: Column, fp: &Fingerprint) {
         let bytes = column.as_materialized_series().estimated_size();
         if bytes > self.budget {
             return;
@@ -1606,7 +1604,7 @@ impl ScanCache {
         let Ok(mut st) = self.state.lock() else {
             return;
         };
-        let key = (table.to_string(), column.name().to_string());
+        let key = (table.to_string(), name.to_string());
         if let Some(old) = st.columns.remove(&key) {
             st.bytes -= old.bytes;
         }
@@ -1638,8 +1636,16 @@ impl ScanCache {
     }
 }
 
+/// The cache entry of the rows a condition with this key holds for (no column name starts with a NUL).
+fn mask_name(key: &str) -> String {
+    format!("\0where {key}")
+}
+
 /// A table scan through the [`ScanCache`]: the columns a query needs come from the cache, and those not
-/// cached yet are read by the table's own scan (projected to them) and kept.
+/// cached yet are read by the table's own scan (projected to them) and kept. The query's conditions on the
+/// table are applied here: which rows a keyed condition holds for is kept too, so that a query that changes
+/// one condition and keeps the others (a re-run after a parameter edit) evaluates only the changed one, and
+/// only over the rows the others keep.
 struct CachedScan {
     table: String,
     files: Vec<PathBuf>,
@@ -1647,6 +1653,98 @@ struct CachedScan {
     schema: SchemaRef,
     cache: Arc<ScanCache>,
     rows: usize,
+    conditions: Vec<Condition>,
+}
+
+impl CachedScan {
+    /// The named columns, from the cache or read (and then kept).
+    fn columns(&self, names: &[PlSmallStr], fp: &Fingerprint) -> PolarsResult<Vec<Column>> {
+        let mut have: Vec<Option<Column>> = names
+            .iter()
+            .map(|n| self.cache.get(&self.table, n.as_str(), fp))
+            .collect();
+        let missing: Vec<Expr> = names
+            .iter()
+            .zip(&have)
+            .filter(|(_, c)| c.is_none())
+            .map(|(n, _)| col(n.clone()))
+            .collect();
+        if !missing.is_empty() {
+            let df = self.inner.clone().select(missing).collect()?;
+            for (n, slot) in names.iter().zip(have.iter_mut()) {
+                if slot.is_none() {
+                    let c = df.column(n.as_str())?.clone();
+                    self.cache.put(&self.table, n.as_str(), c.clone(), fp);
+                    *slot = Some(c);
+                }
+            }
+        }
+        Ok(have.into_iter().flatten().collect())
+    }
+
+    /// Which rows of `df` `expr` holds for (null: no).
+    fn evaluate(df: &DataFrame, expr: &Expr) -> PolarsResult<BooleanChunked> {
+        let out = df
+            .clone()
+            .lazy()
+            .select([expr.clone().fill_null(lit(false)).alias("__hb_where")])
+            .collect()?;
+        Ok(out.column("__hb_where")?.bool()?.clone())
+    }
+
+    /// The rows of `df` (the whole table) that all conditions hold for.
+    fn filter(&self, df: DataFrame, fp: &Fingerprint) -> PolarsResult<DataFrame> {
+        if self.conditions.is_empty() {
+            return Ok(df);
+        }
+        let height = df.height();
+        // Keyed conditions seen before: their rows, kept.
+        let mut kept: Option<BooleanChunked> = None;
+        let mut fresh = Vec::new();
+        for c in &self.conditions {
+            let cached = c
+                .key
+                .as_ref()
+                .and_then(|k| self.cache.get(&self.table, &mask_name(k), fp))
+                .and_then(|m| m.bool().ok().cloned())
+                .filter(|m| m.len() == height);
+            match cached {
+                Some(m) => kept = Some(kept.map_or_else(|| m.clone(), |k| &k & &m)),
+                None => fresh.push(c),
+            }
+        }
+        let and = |k: Option<BooleanChunked>, m: &BooleanChunked| match k {
+            Some(k) => &k & m,
+            None => m.clone(),
+        };
+        let Some(mut kept) = kept else {
+            // None seen before: each is evaluated over the whole table, and kept when keyed.
+            let mut all: Option<BooleanChunked> = None;
+            for c in fresh {
+                let m = Self::evaluate(&df, &c.expr)?;
+                if let Some(k) = &c.key {
+                    let keep = m.clone().into_series().into_column();
+                    self.cache.put(&self.table, &mask_name(k), keep, fp);
+                }
+                all = Some(and(all, &m));
+            }
+            return match all {
+                Some(m) => df.filter(&m),
+                None => Ok(df),
+            };
+        };
+        // A keyed condition is row by row (the engine keys no other): it is evaluated over the rows the kept
+        // ones leave. An unkeyed one may depend on the other rows: it is evaluated over the whole table.
+        for c in fresh.iter().filter(|c| c.key.is_none()) {
+            kept = and(Some(kept), &Self::evaluate(&df, &c.expr)?);
+        }
+        let mut df = df.filter(&kept)?;
+        for c in fresh.iter().filter(|c| c.key.is_some()) {
+            let m = Self::evaluate(&df, &c.expr)?;
+            df = df.filter(&m)?;
+        }
+        Ok(df)
+    }
 }
 
 impl AnonymousScan for CachedScan {
@@ -1667,30 +1765,23 @@ impl AnonymousScan for CachedScan {
             Some(w) => w.to_vec(),
             None => self.schema.iter_names().cloned().collect(),
         };
-        let fp = fingerprint(&self.files);
-        let mut have: Vec<Option<Column>> = wanted
-            .iter()
-            .map(|n| self.cache.get(&self.table, n.as_str(), &fp))
-            .collect();
-        let missing: Vec<Expr> = wanted
-            .iter()
-            .zip(&have)
-            .filter(|(_, c)| c.is_none())
-            .map(|(n, _)| col(n.clone()))
-            .collect();
-        if !missing.is_empty() {
-            let df = self.inner.clone().select(missing).collect()?;
-            for (n, slot) in wanted.iter().zip(have.iter_mut()) {
-                if slot.is_none() {
-                    let c = df.column(n.as_str())?.clone();
-                    self.cache.put(&self.table, c.clone(), &fp);
-                    *slot = Some(c);
+        // The conditions' columns are read too, even when the query does not use them afterwards.
+        let mut names = wanted.clone();
+        for c in &self.conditions {
+            for node in &c.expr {
+                if let Expr::Column(n) = node
+                    && !names.contains(n)
+                    && self.schema.contains(n)
+                {
+                    names.push(n.clone());
                 }
             }
         }
-        let cols: Vec<Column> = have.into_iter().flatten().collect();
+        let fp = fingerprint(&self.files);
+        let cols = self.columns(&names, &fp)?;
         let height = cols.first().map(Column::len).unwrap_or(self.rows);
-        let df = DataFrame::new(height, cols)?;
+        let df = self.filter(DataFrame::new(height, cols)?, &fp)?;
+        let df = df.select(wanted)?;
         Ok(match scan_opts.n_rows {
             Some(n) => df.head(Some(n)),
             None => df,
@@ -1745,6 +1836,135 @@ mod tests {
         write(&path, "A,B,C\n10,xx,true\n20,yy,false\n30,zz,true\n");
         let b = collect(&cat, &["B"]);
         assert_eq!(b.column("B").unwrap().str().unwrap().get(0), Some("xx"));
+    }
+
+    fn cond(expr: Expr, key: Option<&str>) -> Condition {
+        Condition {
+            expr,
+            key: key.map(str::to_string),
+        }
+    }
+
+    fn a_values(cat: &Catalog, conditions: Vec<Condition>) -> Vec<Option<i64>> {
+        let df = cat
+            .scan_where("T", conditions)
+            .unwrap()
+            .select([col("A")])
+            .collect()
+            .unwrap();
+        df.column("A").unwrap().i64().unwrap().iter().collect()
+    }
+
+    #[test]
+    fn keyed_conditions_are_reused_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("T.csv");
+        write(&path, "A,B\n1,x\n2,y\n3,x\n4,y\n5,x\n");
+        let mut cat = Catalog::open(dir.path()).unwrap();
+        cat.enable_scan_cache(1 << 20);
+        let is_x = || col("B").eq(lit("x"));
+        let first = a_values(
+            &cat,
+            vec![
+                cond(is_x(), Some("B=x")),
+                cond(col("A").gt(lit(1i64)), Some("A>1")),
+            ],
+        );
+        assert_eq!(first, [Some(3), Some(5)]);
+        // A changed condition is evaluated; the kept one is not: a condition with the key "B=x" is taken to
+        // select what it selected before (the key is the contract), whatever its expression says now.
+        let second = a_values(
+            &cat,
+            vec![
+                cond(col("B").eq(lit("y")), Some("B=x")),
+                cond(col("A").gt(lit(2i64)), Some("A>2")),
+            ],
+        );
+        assert_eq!(second, [Some(3), Some(5)]);
+        // Unkeyed conditions are always evaluated.
+        let third = a_values(&cat, vec![cond(col("B").eq(lit("y")), None)]);
+        assert_eq!(third, [Some(2), Some(4)]);
+        // Without a cache, there is nothing to reuse; with a changed file, the kept rows are dropped.
+        let plain = Catalog::open(dir.path()).unwrap();
+        assert_eq!(
+            a_values(&plain, vec![cond(col("B").eq(lit("y")), Some("B=x"))]),
+            [Some(2), Some(4)]
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write(&path, "A,B\n1,y\n2,y\n3,y\n4,x\n50,x\n60,y\n");
+        assert_eq!(
+            a_values(&cat, vec![cond(is_x(), Some("B=x"))]),
+            [Some(4), Some(50)]
+        );
+    }
+
+    #[test]
+    fn scan_where_filters_before_the_conversion_and_agrees_with_a_filter_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // A Parquet part whose datetime column is converted to ticks and whose strings have nulls.
+        let mut df = df!(
+            "Timestamp" => [Some(1_000i64), Some(2_000), None, Some(4_000)],
+            "Signer" => [Some("Acme Ltd"), None, Some("acme ltd"), Some("Other")],
+        )
+        .unwrap()
+        .lazy()
+        .with_column(col("Timestamp").cast(DataType::Datetime(TimeUnit::Milliseconds, None)))
+        .collect()
+        .unwrap();
+        let f = std::fs::File::create(dir.path().join("T.parquet")).unwrap();
+        ParquetWriter::new(f).finish(&mut df).unwrap();
+        let cat = Catalog::open(dir.path()).unwrap();
+        let ticks = |ms: i64| ms * 10_000;
+        let conditions = vec![
+            cond(
+                col("Timestamp")
+                    .gt_eq(lit(ticks(2_000)))
+                    .fill_null(lit(false)),
+                None,
+            ),
+            cond(col("Signer").neq(lit("acme ltd")), None),
+        ];
+        let pushed = cat
+            .scan_where("T", conditions.clone())
+            .unwrap()
+            .collect()
+            .unwrap();
+        let after = cat
+            .scan("T")
+            .unwrap()
+            .filter(all_of(&conditions).unwrap())
+            .collect()
+            .unwrap();
+        assert_eq!(pushed, after);
+        // Row 2 (null Signer, read as "") and row 4 pass; row 3 has no time and row 1 is too early.
+        assert_eq!(
+            pushed
+                .column("Timestamp")
+                .unwrap()
+                .i64()
+                .unwrap()
+                .iter()
+                .collect::<Vec<_>>(),
+            [Some(ticks(2_000)), Some(ticks(4_000))]
+        );
+        assert_eq!(
+            pushed
+                .column("Signer")
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .collect::<Vec<_>>(),
+            [Some(""), Some("Other")]
+        );
+        // The filter is inside the reader, not above the conversion.
+        let plan = cat
+            .scan_where("T", conditions)
+            .unwrap()
+            .explain(true)
+            .unwrap();
+        assert!(plan.contains("SELECTION"), "{plan}");
+        assert!(!plan.contains("FILTER"), "{plan}");
     }
 
     #[test]

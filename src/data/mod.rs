@@ -37,12 +37,37 @@ pub trait TableProvider: Send + Sync {
     /// A lazy scan of the table in the representation above. Only the columns and rows a query needs are
     /// read when it runs.
     fn scan(&self, name: &str) -> Result<LazyFrame, String>;
-    /// A scan of the table keeping the rows `predicate` (over the columns of [`Self::scan`]) holds for.
-    /// Providers that convert the files' columns on the way in apply it before the conversion where they can,
-    /// so that the file reader itself drops the rows that fail it.
-    fn scan_where(&self, name: &str, predicate: Expr) -> Result<LazyFrame, String> {
-        Ok(self.scan(name)?.filter(predicate))
+    /// A scan of the table keeping the rows for which every one of `conditions` (over the columns of
+    /// [`Self::scan`]) holds. Providers that convert the files' columns on the way in apply them before the
+    /// conversion where they can, so that the file reader itself drops the rows that fail them; providers that
+    /// keep data between queries may reuse what a condition with the same [`Condition::key`] selected before.
+    fn scan_where(&self, name: &str, conditions: Vec<Condition>) -> Result<LazyFrame, String> {
+        let lf = self.scan(name)?;
+        Ok(match all_of(&conditions) {
+            Some(p) => lf.filter(p),
+            None => lf,
+        })
     }
+}
+
+/// One `and`-part of the filter a query puts straight over a table.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    /// The condition over the table's columns, row by row; null counts as false.
+    pub expr: Expr,
+    /// What the condition means independently of the query it came from (its KQL form with the values of the
+    /// names it uses and the query's `now()`), when it depends on nothing but the table's rows and each row
+    /// on its own values. Two conditions with the same key select the same rows of the same data, and a keyed
+    /// condition can be evaluated over any subset of the rows. `None`: neither.
+    pub key: Option<String>,
+}
+
+/// The conjunction of `conditions` (`None` for none).
+pub fn all_of(conditions: &[Condition]) -> Option<Expr> {
+    conditions
+        .iter()
+        .map(|c| c.expr.clone())
+        .reduce(|a, b| a.and(b))
 }
 
 /// No tables: for queries that build their own data (`datatable`, `print`, `range`).

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use polars::prelude::*;
 
-use crate::data::TableProvider;
+use crate::data::{Condition, TableProvider};
 use crate::kql::ast::{self, ExprKind, LetValue, OpKind, Statement};
 use crate::kql::diag::nearest;
 use crate::kql::{DiagKind, Diagnostic, ScalarType, Span};
@@ -729,28 +729,30 @@ impl<'a> Planner<'a> {
         let ExprKind::Ident(id) = &cur.kind else {
             return None;
         };
-        if preds.is_empty() || scope.get(&id.name).is_some() || self.tables.schema(&id.name).is_none()
+        if preds.is_empty()
+            || scope.get(&id.name).is_some()
+            || self.tables.schema(&id.name).is_none()
         {
             return None;
         }
         preds.reverse();
         let chain = || {
             let base = self.table(&id.name, id.span, scope)?;
-            let mut all: Option<Expr> = None;
+            let mut parts = Vec::new();
             for p in preds {
-                let e = self.where_predicate(p, &base.cols, scope)?;
-                all = Some(match all {
-                    None => e,
-                    Some(a) => a.and(e),
-                });
+                conjuncts(p, &mut parts);
             }
-            let lf = match all {
-                Some(a) => self
-                    .tables
-                    .scan_where(&id.name, a)
-                    .map_err(|m| diag(DiagKind::Runtime, m, id.span))?,
-                None => base.lf,
-            };
+            let mut conditions = Vec::with_capacity(parts.len());
+            for p in parts {
+                let expr = self.where_predicate(p, &base.cols, scope)?;
+                let mut key = format!("now={};", self.now);
+                let key = condition_key(p, &base.cols, scope, &mut key).map(|()| key);
+                conditions.push(Condition { expr, key });
+            }
+            let lf = self
+                .tables
+                .scan_where(&id.name, conditions)
+                .map_err(|m| diag(DiagKind::Runtime, m, id.span))?;
             Ok(Frame {
                 lf,
                 cols: base.cols,
@@ -1781,6 +1783,138 @@ fn as_label(e: &ast::Expr) -> Option<String> {
 }
 
 /// The identifiers a scalar expression refers to (not function names).
+/// The `and`-parts of a `where` predicate (`a and (b and c)`: a, b, c). Filtering by each in turn keeps
+/// the rows filtering by the whole keeps, nulls included (null counts as false either way).
+fn conjuncts<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
+    match &e.kind {
+        ExprKind::Binary {
+            op: ast::BinOp::And,
+            left,
+            right,
+        } => {
+            conjuncts(left, out);
+            conjuncts(right, out);
+        }
+        ExprKind::Paren(x)
+            if matches!(
+                x.kind,
+                ExprKind::Binary {
+                    op: ast::BinOp::And,
+                    ..
+                }
+            ) =>
+        {
+            conjuncts(x, out)
+        }
+        _ => out.push(e),
+    }
+}
+
+/// Functions whose value for a row depends on other rows, on the order of rows, on other tables, or on
+/// chance: a condition using one is not keyed.
+const NOT_ROW_BY_ROW: &[&str] = &[
+    "rand",
+    "new_guid",
+    "row_number",
+    "row_cumsum",
+    "row_rank_dense",
+    "row_rank_min",
+    "row_window_session",
+    "prev",
+    "next",
+    "toscalar",
+    "materialize",
+    "current_principal",
+    "current_principal_details",
+    "current_cluster_endpoint",
+    "current_database",
+    "cursor_after",
+    "cursor_before_or_at",
+    "cursor_current",
+    "ingestion_time",
+    "extent_id",
+    "extent_tags",
+];
+
+/// Writes what a `where` condition over a table means on its own (see [`Condition::key`]) onto `out`: its
+/// form, with the value of each `let` name it uses written out (spans and layout left out, so that an edit
+/// elsewhere in the query does not change it). `None` when the condition is not plainly row by row: it uses
+/// another table, a function of the query, a function from [`NOT_ROW_BY_ROW`], or anything not handled here.
+fn condition_key(
+    e: &ast::Expr,
+    cols: &[(String, ScalarType)],
+    scope: &Scope,
+    out: &mut String,
+) -> Option<()> {
+    use std::fmt::Write;
+    let each = |xs: &mut dyn Iterator<Item = &ast::Expr>, out: &mut String| -> Option<()> {
+        out.push('(');
+        for x in xs {
+            condition_key(x, cols, scope, out)?;
+            out.push(',');
+        }
+        out.push(')');
+        Some(())
+    };
+    match &e.kind {
+        ExprKind::Literal(l) => write!(out, "{l:?}").ok()?,
+        ExprKind::TypeOf(t) => write!(out, "typeof({t})").ok()?,
+        ExprKind::Ident(id) => {
+            if cols.iter().any(|(n, _)| *n == id.name) {
+                write!(out, "[{:?}]", id.name).ok()?
+            } else {
+                match scope.get(&id.name) {
+                    Some(Binding::Scalar(v, t)) => write!(out, "({v:?}:{t})").ok()?,
+                    Some(_) => return None,
+                    None if id.name == "true" || id.name == "false" => out.push_str(&id.name),
+                    None => return None,
+                }
+            }
+        }
+        ExprKind::Binary { op, left, right } => {
+            write!(out, "{op:?}").ok()?;
+            each(&mut [&**left, &**right].into_iter(), out)?;
+        }
+        ExprKind::Unary { op, expr } => {
+            write!(out, "{op:?}").ok()?;
+            each(&mut std::iter::once(&**expr), out)?;
+        }
+        ExprKind::Paren(x) => condition_key(x, cols, scope, out)?,
+        ExprKind::Call { name, args } => {
+            let lower = name.name.to_ascii_lowercase();
+            if scope.get(&name.name).is_some() || NOT_ROW_BY_ROW.contains(&lower.as_str()) {
+                return None;
+            }
+            write!(out, "{:?}", name.name).ok()?;
+            each(&mut args.iter(), out)?;
+        }
+        ExprKind::ListOp { op, expr, items } => {
+            write!(out, "{op:?}").ok()?;
+            each(&mut std::iter::once(&**expr), out)?;
+            each(&mut items.iter(), out)?;
+        }
+        ExprKind::Between {
+            negated,
+            expr,
+            low,
+            high,
+        } => {
+            write!(out, "between{negated}").ok()?;
+            each(&mut [&**expr, &**low, &**high].into_iter(), out)?;
+        }
+        ExprKind::Member { expr, name } => {
+            condition_key(expr, cols, scope, out)?;
+            write!(out, ".{:?}", name.name).ok()?;
+        }
+        ExprKind::Index { expr, index } => {
+            condition_key(expr, cols, scope, out)?;
+            each(&mut std::iter::once(&**index), out)?;
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
 pub(crate) fn idents_of(e: &ast::Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Ident(id) => out.push(id.name.clone()),
