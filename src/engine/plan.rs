@@ -1973,6 +1973,86 @@ fn dotnet_type(t: ScalarType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+
+    /// A table `T` (A: long, S: string) that records the conditions queries put on it.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<Vec<Option<String>>>>);
+
+    impl TableProvider for Recorder {
+        fn table_names(&self) -> Vec<String> {
+            vec!["T".into()]
+        }
+        fn schema(&self, name: &str) -> Option<crate::data::TableSchema> {
+            (name == "T").then(|| {
+                vec![
+                    ("A".to_string(), ScalarType::Long),
+                    ("S".to_string(), ScalarType::String),
+                ]
+            })
+        }
+        fn scan(&self, _name: &str) -> Result<LazyFrame, String> {
+            Ok(df!("A" => Vec::<i64>::new(), "S" => Vec::<String>::new())
+                .map_err(|e| e.to_string())?
+                .lazy())
+        }
+        fn scan_where(&self, name: &str, conditions: Vec<Condition>) -> Result<LazyFrame, String> {
+            self.0
+                .lock()
+                .unwrap()
+                .push(conditions.into_iter().map(|c| c.key).collect());
+            self.scan(name)
+        }
+    }
+
+    fn keys(query: &str, now: i64) -> Vec<Option<String>> {
+        let rec = Recorder::default();
+        let q = crate::kql::parse(query).unwrap();
+        Planner::new(&rec, now).plan_query(&q).unwrap();
+        // The query's last scan of T (a `let` before it may scan T too).
+        let all = rec.0.into_inner().unwrap();
+        all.last().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn where_conditions_are_split_and_keyed_by_meaning() {
+        // One condition per `and`-part, over the where clauses in turn.
+        let k = keys(
+            "T | where A > 1 and (S has 'x' and S != 'y') | where A < 9",
+            0,
+        );
+        assert_eq!(k.len(), 4);
+        assert!(k.iter().all(Option::is_some), "{k:?}");
+        // Layout, spans and the other conditions do not change a key; values and `now()` do.
+        let k2 = keys("let n = 1;\nT\n| where S has 'x'   and A > n", 0);
+        assert_eq!(k2[0], k[1]);
+        assert_ne!(
+            k2[1], k[0],
+            "A > n is not A > 1 written out: the value of n is in the key"
+        );
+        let with = |n: i64| keys(&format!("let n = {n}; T | where A > n"), 0);
+        assert_eq!(with(1), with(1));
+        assert_ne!(with(1), with(2));
+        let ago = |now: i64| keys("T | where A > 0 and A < ago(1d)", now);
+        assert_ne!(ago(5)[1], ago(6)[1]);
+        assert_ne!(ago(5)[0], ago(6)[0], "now() is part of every key");
+    }
+
+    #[test]
+    fn conditions_that_are_not_row_by_row_get_no_key() {
+        for q in [
+            "T | where A > rand()",
+            "let f = (x: long) { x > 1 }; T | where f(A)",
+            "let U = T | where A > 2 | project A; T | where A in (U)",
+            "T | where A in ((T | where A > 1 | project A))",
+        ] {
+            let k = keys(q, 0);
+            assert_eq!(k, [None], "{q}");
+        }
+        // A keyed part next to an unkeyed one keeps its key.
+        let k = keys("T | where S has 'x' and A > rand()", 0);
+        assert!(k[0].is_some() && k[1].is_none(), "{k:?}");
+    }
 
     #[test]
     fn wildcards() {
