@@ -18,6 +18,7 @@ use polars::prelude::*;
 
 use crate::data::convert::{self, Cell};
 use crate::data::csvfile::{self, ColumnCheck};
+use crate::data::dict::{self, Dictionary};
 use crate::data::error::{DataError, DataWarning};
 use crate::data::jsonfile::{self, JsonData};
 use crate::data::schema::{self, TableDef};
@@ -1692,15 +1693,94 @@ impl CachedScan {
         Ok(out.column("__hb_where")?.bool()?.clone())
     }
 
+    /// The dictionary of the cached string column `name` (`column`), built and kept on first use; `None`
+    /// when it has none (also kept: an empty value list).
+    fn dictionary(&self, name: &str, column: &Column, fp: &Fingerprint) -> Option<Dictionary> {
+        let values_name = format!("\0dict-values {name}");
+        let codes_name = format!("\0dict-codes {name}");
+        if let Some(values) = self.cache.get(&self.table, &values_name, fp) {
+            if values.is_empty() {
+                return None;
+            }
+            if let Some(codes) = self.cache.get(&self.table, &codes_name, fp)
+                && let Ok(codes) = codes.u32()
+                && codes.len() == column.len()
+            {
+                return Some(Dictionary {
+                    values,
+                    codes: codes.clone(),
+                });
+            }
+        }
+        // Worth it while the distinct values are few next to the rows.
+        let limit = (column.len() / 16).max(1024);
+        match dict::build(column, limit) {
+            Some(d) => {
+                self.cache
+                    .put(&self.table, &values_name, d.values.clone(), fp);
+                let codes = d.codes.clone().into_series().into_column();
+                self.cache.put(&self.table, &codes_name, codes, fp);
+                Some(d)
+            }
+            None => {
+                let none = Column::new_empty(column.name().clone(), column.dtype());
+                self.cache.put(&self.table, &values_name, none, fp);
+                None
+            }
+        }
+    }
+
+    /// Which rows of `df` (the whole table) a keyed condition on one string column holds for, evaluated
+    /// once per distinct value of the column's dictionary. `None` when the condition reads other columns or
+    /// the column has no dictionary.
+    fn by_dictionary(
+        &self,
+        df: &DataFrame,
+        c: &Condition,
+        fp: &Fingerprint,
+    ) -> PolarsResult<Option<BooleanChunked>> {
+        let mut names = Vec::new();
+        for node in &c.expr {
+            if let Expr::Column(n) = node
+                && !names.contains(n)
+            {
+                names.push(n.clone());
+            }
+        }
+        let [name] = names.as_slice() else {
+            return Ok(None);
+        };
+        let Ok(column) = df.column(name.as_str()) else {
+            return Ok(None);
+        };
+        let Some(d) = self.dictionary(name.as_str(), column, fp) else {
+            return Ok(None);
+        };
+        let values = DataFrame::new(d.values.len(), vec![d.values])?;
+        let by_value = Self::evaluate(&values, &c.expr)?;
+        Ok(Some(dict::expand(&by_value, &d.codes)?))
+    }
+
     /// The rows of `df` (the whole table) that all conditions hold for.
     fn filter(&self, df: DataFrame, fp: &Fingerprint) -> PolarsResult<DataFrame> {
         if self.conditions.is_empty() {
             return Ok(df);
         }
         let height = df.height();
-        // Keyed conditions seen before: their rows, kept.
-        let mut kept: Option<BooleanChunked> = None;
-        let mut fresh = Vec::new();
+        let and = |k: Option<BooleanChunked>, m: &BooleanChunked| match k {
+            Some(k) => &k & m,
+            None => m.clone(),
+        };
+        let keep = |c: &Condition, m: &BooleanChunked| {
+            if let Some(k) = &c.key {
+                let m = m.clone().into_series().into_column();
+                self.cache.put(&self.table, &mask_name(k), m, fp);
+            }
+        };
+        // Which rows of the whole table the conditions hold for, as far as known cheaply: keyed conditions
+        // seen before (their rows kept), and keyed conditions on a string column with a dictionary.
+        let mut whole: Option<BooleanChunked> = None;
+        let mut rest = Vec::new();
         for c in &self.conditions {
             let cached = c
                 .key
@@ -1708,38 +1788,36 @@ impl CachedScan {
                 .and_then(|k| self.cache.get(&self.table, &mask_name(k), fp))
                 .and_then(|m| m.bool().ok().cloned())
                 .filter(|m| m.len() == height);
-            match cached {
-                Some(m) => kept = Some(kept.map_or_else(|| m.clone(), |k| &k & &m)),
-                None => fresh.push(c),
+            if let Some(m) = cached {
+                whole = Some(and(whole, &m));
+            } else if c.key.is_some()
+                && let Some(m) = self.by_dictionary(&df, c, fp)?
+            {
+                keep(c, &m);
+                whole = Some(and(whole, &m));
+            } else {
+                rest.push(c);
             }
         }
-        let and = |k: Option<BooleanChunked>, m: &BooleanChunked| match k {
-            Some(k) => &k & m,
-            None => m.clone(),
-        };
-        let Some(mut kept) = kept else {
-            // None seen before: each is evaluated over the whole table, and kept when keyed.
-            let mut all: Option<BooleanChunked> = None;
-            for c in fresh {
+        // An unkeyed condition may depend on the other rows: it is evaluated over the whole table.
+        for c in rest.iter().filter(|c| c.key.is_none()) {
+            whole = Some(and(whole, &Self::evaluate(&df, &c.expr)?));
+        }
+        let mut later: Vec<&Condition> = rest.into_iter().filter(|c| c.key.is_some()).collect();
+        if whole.is_none() {
+            // Nothing known: the keyed conditions are evaluated over the whole table, and their rows kept.
+            for c in later.drain(..) {
                 let m = Self::evaluate(&df, &c.expr)?;
-                if let Some(k) = &c.key {
-                    let keep = m.clone().into_series().into_column();
-                    self.cache.put(&self.table, &mask_name(k), keep, fp);
-                }
-                all = Some(and(all, &m));
+                keep(c, &m);
+                whole = Some(and(whole, &m));
             }
-            return match all {
-                Some(m) => df.filter(&m),
-                None => Ok(df),
-            };
-        };
-        // A keyed condition is row by row (the engine keys no other): it is evaluated over the rows the kept
-        // ones leave. An unkeyed one may depend on the other rows: it is evaluated over the whole table.
-        for c in fresh.iter().filter(|c| c.key.is_none()) {
-            kept = and(Some(kept), &Self::evaluate(&df, &c.expr)?);
         }
-        let mut df = df.filter(&kept)?;
-        for c in fresh.iter().filter(|c| c.key.is_some()) {
+        let mut df = match &whole {
+            Some(m) => df.filter(m)?,
+            None => df,
+        };
+        // The others are row by row (the engine keys no other condition): over the rows left.
+        for c in later {
             let m = Self::evaluate(&df, &c.expr)?;
             df = df.filter(&m)?;
         }

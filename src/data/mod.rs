@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod convert;
 pub mod csvfile;
+mod dict;
 pub mod error;
 pub mod export_write;
 pub mod jsonfile;

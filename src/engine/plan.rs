@@ -705,7 +705,7 @@ impl<'a> Planner<'a> {
         } else {
             t.expr
         };
-        Ok(e.fill_null(lit(false)))
+        Ok(null_as_false(e))
     }
 
     /// `T | where P1 | where P2 ...` straight over a loaded table `T`: one scan with the predicates handed to
@@ -1783,6 +1783,21 @@ fn as_label(e: &ast::Expr) -> Option<String> {
 }
 
 /// The identifiers a scalar expression refers to (not function names).
+/// `e` with null counted as false, applied to each `and`-part (`(a & b).fill_null(false)` keeps the rows
+/// `a.fill_null(false) & b.fill_null(false)` keeps): the parts stay separate conjuncts, which polars' Parquet
+/// reader evaluates column by column (a range over a datetime column cheaply, before the other columns).
+fn null_as_false(e: Expr) -> Expr {
+    match e {
+        Expr::BinaryExpr {
+            left,
+            op: Operator::And | Operator::LogicalAnd,
+            right,
+        } => null_as_false(Arc::unwrap_or_clone(left))
+            .and(null_as_false(Arc::unwrap_or_clone(right))),
+        e => e.fill_null(lit(false)),
+    }
+}
+
 /// The `and`-parts of a `where` predicate (`a and (b and c)`: a, b, c). Filtering by each in turn keeps
 /// the rows filtering by the whole keeps, nulls included (null counts as false either way).
 fn conjuncts<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
