@@ -951,7 +951,12 @@ fn scan_part(part: &Part, schema: &TableSchema) -> PolarsResult<LazyFrame> {
 /// conversions it would stay, and every row of every projected column would be read and converted first.
 /// Filtering before a row-preserving, one-to-one conversion keeps the same rows. `None` when the predicate
 /// refers to columns by anything but their name.
-fn filter_before(lf: LazyFrame, conversions: &[Expr], predicate: &Expr) -> Option<LazyFrame> {
+fn filter_before(
+    lf: LazyFrame,
+    conversions: &[Expr],
+    raw_times: &HashMap<String, RawTime>,
+    predicate: &Expr,
+) -> Option<LazyFrame> {
     let by_name: HashMap<&str, &Expr> = conversions
         .iter()
         .filter_map(|e| match e {
@@ -975,14 +980,81 @@ fn filter_before(lf: LazyFrame, conversions: &[Expr], predicate: &Expr) -> Optio
     if !plain || !known {
         return None;
     }
-    let raw = predicate.clone().map_expr(|e| match &e {
-        Expr::Column(name) => by_name
-            .get(name.as_str())
-            .map(|c| (*c).clone())
-            .unwrap_or(e),
+    // A range on a converted datetime column becomes a range on the file's own column (named apart until
+    // the substitution below is done), which the reader can check against each row group's statistics.
+    const RAW: &str = "\0raw:";
+    let ranged = predicate
+        .clone()
+        .map_expr(|e| match raw_range(&e, raw_times) {
+            Some((raw, op, bound)) => Expr::BinaryExpr {
+                left: Arc::new(col(format!("{RAW}{raw}"))),
+                op,
+                right: Arc::new(bound),
+            },
+            None => e,
+        });
+    let raw = ranged.map_expr(|e| match &e {
+        Expr::Column(name) => match name.strip_prefix(RAW) {
+            Some(raw) => col(raw),
+            None => by_name
+                .get(name.as_str())
+                .map(|c| (*c).clone())
+                .unwrap_or(e),
+        },
         _ => e,
     });
     Some(lf.filter(raw))
+}
+
+/// A Parquet datetime column as the file has it: its name there and its unit and zone.
+struct RawTime {
+    raw: String,
+    unit: TimeUnit,
+    zone: Option<TimeZone>,
+}
+
+/// `column <op> ticks` over a converted datetime column, as the same comparison over the file's column:
+/// (raw column, operator, bound as a datetime of the file's unit). Ticks are 100 ns; a file value `r` is
+/// `floor(r / 100)` ticks in nanoseconds, `r * 10` in microseconds, `r * 10_000` in milliseconds, so
+/// `ticks(r) >= y` exactly when `r >= lowest(y)`, the least file value of at least `y` ticks.
+fn raw_range(e: &Expr, raw_times: &HashMap<String, RawTime>) -> Option<(String, Operator, Expr)> {
+    let Expr::BinaryExpr { left, op, right } = e else {
+        return None;
+    };
+    // The engine writes a tick count as an integer literal cast to Int64.
+    let right = match right.as_ref() {
+        Expr::Cast {
+            expr,
+            dtype: DataTypeExpr::Literal(DataType::Int64),
+            ..
+        } => expr.as_ref(),
+        other => other,
+    };
+    let (Expr::Column(name), Expr::Literal(value)) = (left.as_ref(), right) else {
+        return None;
+    };
+    let t = raw_times.get(name.as_str())?;
+    if !value.get_datatype().is_integer() {
+        return None;
+    }
+    let ticks = value.extract_i64().ok()?;
+    let lowest = |y: i64| -> Option<i64> {
+        let ceil_div = |a: i64, b: i64| a.div_euclid(b) + i64::from(a.rem_euclid(b) != 0);
+        match t.unit {
+            TimeUnit::Nanoseconds => y.checked_mul(100),
+            TimeUnit::Microseconds => Some(ceil_div(y, 10)),
+            TimeUnit::Milliseconds => Some(ceil_div(y, 10_000)),
+        }
+    };
+    let (op, bound) = match op {
+        Operator::GtEq => (Operator::GtEq, lowest(ticks)?),
+        Operator::Gt => (Operator::GtEq, lowest(ticks.checked_add(1)?)?),
+        Operator::Lt => (Operator::Lt, lowest(ticks)?),
+        Operator::LtEq => (Operator::Lt, lowest(ticks.checked_add(1)?)?),
+        _ => return None,
+    };
+    let bound = lit(bound).cast(DataType::Datetime(t.unit, t.zone.clone()));
+    Some((t.raw.clone(), op, bound))
 }
 
 /// [`scan_part`], keeping only the rows `predicate` holds for.
@@ -992,13 +1064,14 @@ fn scan_part_where(
     predicate: Option<&Expr>,
 ) -> PolarsResult<LazyFrame> {
     // A reader with its conversion: the predicate goes between them when it can.
-    let convert = |lf: LazyFrame, exprs: Vec<Expr>| match predicate {
-        None => lf.select(exprs),
-        Some(p) => match filter_before(lf.clone(), &exprs, p) {
-            Some(filtered) => filtered.select(exprs),
-            None => lf.select(exprs).filter(p.clone()),
-        },
-    };
+    let convert =
+        |lf: LazyFrame, exprs: Vec<Expr>, raw_times: HashMap<String, RawTime>| match predicate {
+            None => lf.select(exprs),
+            Some(p) => match filter_before(lf.clone(), &exprs, &raw_times, p) {
+                Some(filtered) => filtered.select(exprs),
+                None => lf.select(exprs).filter(p.clone()),
+            },
+        };
     let lf = match part.format {
         Format::Csv if !part.polars_csv => {
             let output = schema
@@ -1042,7 +1115,7 @@ fn scan_part_where(
                     None => convert::null_expr(name, *ty),
                 })
                 .collect();
-            return Ok(convert(lf, exprs));
+            return Ok(convert(lf, exprs, HashMap::new()));
         }
         Format::Parquet => {
             let args = ScanArgsParquet {
@@ -1061,7 +1134,25 @@ fn scan_part_where(
                         .unwrap_or_else(|| convert::null_expr(name, *ty))
                 })
                 .collect();
-            return Ok(convert(lf, exprs));
+            let raw_times = schema
+                .iter()
+                .filter(|(_, ty)| *ty == ScalarType::DateTime)
+                .filter_map(|(name, _)| {
+                    let fc = part.source_for(name)?;
+                    match &fc.source {
+                        Source::Parquet(DataType::Datetime(unit, zone)) => Some((
+                            name.clone(),
+                            RawTime {
+                                raw: fc.raw.clone(),
+                                unit: *unit,
+                                zone: zone.clone(),
+                            },
+                        )),
+                        _ => None,
+                    }
+                })
+                .collect();
+            return Ok(convert(lf, exprs, raw_times));
         }
         Format::Json | Format::JsonLines => {
             let output = schema
@@ -2043,6 +2134,79 @@ mod tests {
             .unwrap();
         assert!(plan.contains("SELECTION"), "{plan}");
         assert!(!plan.contains("FILTER"), "{plan}");
+    }
+
+    /// Ranges on a datetime column are checked against the file's own column (ns, us, ms): the same rows as
+    /// comparing the converted ticks, at and around each boundary, negative times included.
+    #[test]
+    fn datetime_ranges_on_the_file_column_keep_the_same_rows() {
+        for unit in [
+            TimeUnit::Nanoseconds,
+            TimeUnit::Microseconds,
+            TimeUnit::Milliseconds,
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let raw: Vec<Option<i64>> = [
+                -301, -300, -299, -1, 0, 1, 99, 100, 101, 199, 200, 201, 1000,
+            ]
+            .into_iter()
+            .map(Some)
+            .chain([None])
+            .collect();
+            let mut df = df!("Timestamp" => raw)
+                .unwrap()
+                .lazy()
+                .with_column(col("Timestamp").cast(DataType::Datetime(unit, None)))
+                .collect()
+                .unwrap();
+            let f = std::fs::File::create(dir.path().join("T.parquet")).unwrap();
+            ParquetWriter::new(f).finish(&mut df).unwrap();
+            let cat = Catalog::open(dir.path()).unwrap();
+            let per_raw = match unit {
+                TimeUnit::Nanoseconds => 1,
+                TimeUnit::Microseconds => 10,
+                TimeUnit::Milliseconds => 10_000,
+            };
+            for ticks in [
+                -4i64,
+                -3,
+                -2,
+                -1,
+                0,
+                1,
+                2,
+                3,
+                10,
+                11,
+                20 * per_raw,
+                20 * per_raw + 1,
+            ] {
+                for (name, e) in [
+                    (">", col("Timestamp").gt(lit(ticks))),
+                    (">=", col("Timestamp").gt_eq(lit(ticks))),
+                    ("<", col("Timestamp").lt(lit(ticks))),
+                    ("<=", col("Timestamp").lt_eq(lit(ticks))),
+                ] {
+                    let conditions = vec![cond(e.fill_null(lit(false)), None)];
+                    let pushed = cat.scan_where("T", conditions.clone()).unwrap();
+                    let plan = pushed.clone().explain(true).unwrap();
+                    let selection = plan.lines().find(|l| l.contains("SELECTION")).unwrap_or("");
+                    assert!(
+                        selection.contains("col(\"Timestamp\") >")
+                            || selection.contains("col(\"Timestamp\") <"),
+                        "not on the file's column: {plan}"
+                    );
+                    assert!(!selection.contains("cast(Int64)"), "{plan}");
+                    let after = cat
+                        .scan("T")
+                        .unwrap()
+                        .filter(all_of(&conditions).unwrap())
+                        .collect()
+                        .unwrap();
+                    assert_eq!(pushed.collect().unwrap(), after, "{unit:?} {name} {ticks}");
+                }
+            }
+        }
     }
 
     #[test]

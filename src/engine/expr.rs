@@ -889,6 +889,36 @@ impl Planner<'_> {
                         is_type: false,
                     });
                 }
+                if matches!(
+                    x.ty,
+                    ScalarType::Int
+                        | ScalarType::Long
+                        | ScalarType::DateTime
+                        | ScalarType::TimeSpan
+                ) {
+                    // Whole numbers: polars' vectorised is_in over the items that are whole numbers (no other
+                    // item can equal one), null never in the list, as key_of has it.
+                    let ints: Vec<i64> = set
+                        .iter()
+                        .filter_map(|k| match k {
+                            Key::I(i) => Some(*i),
+                            _ => None,
+                        })
+                        .collect();
+                    let items = lit(Series::new("items".into(), ints)).implode(false);
+                    let hit = x
+                        .expr
+                        .cast(DataType::Int64)
+                        .is_in(items, false)
+                        .fill_null(lit(false));
+                    return Ok(Typed {
+                        expr: if neg { hit.not() } else { hit },
+                        ty: ScalarType::Bool,
+                        konst: None,
+                        name: None,
+                        is_type: false,
+                    });
+                }
                 let set = Arc::new(set);
                 Ok(rowwise(
                     vec![x],
