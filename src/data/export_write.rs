@@ -9,11 +9,10 @@ use serde_json::{Map, Value as J, json};
 
 use crate::data::catalog::Catalog;
 use crate::data::csvfile::write_field;
-use crate::data::time::{
-    TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_SECOND, format_datetime_iso,
-};
+use crate::data::time::format_datetime_iso;
 use crate::data::{TableProvider, TableSchema};
 use crate::kql::ScalarType;
+use crate::kql::literal::format_timespan;
 
 /// The formats `huntbench sample generate --format` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -62,29 +61,6 @@ fn dotnet_type(ty: ScalarType) -> &'static str {
         ScalarType::DateTime => "DateTime",
         ScalarType::TimeSpan => "TimeSpan",
     }
-}
-
-/// A timespan in Kusto's text form `[-][d.]hh:mm:ss[.fffffff]`.
-fn format_timespan(t: i64) -> String {
-    let neg = t < 0;
-    let a = t.unsigned_abs() as i64;
-    let days = a / TICKS_PER_DAY;
-    let h = a % TICKS_PER_DAY / TICKS_PER_HOUR;
-    let m = a % TICKS_PER_HOUR / TICKS_PER_MINUTE;
-    let s = a % TICKS_PER_MINUTE / TICKS_PER_SECOND;
-    let f = a % TICKS_PER_SECOND;
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if days > 0 {
-        out.push_str(&format!("{days}."));
-    }
-    out.push_str(&format!("{h:02}:{m:02}:{s:02}"));
-    if f > 0 {
-        out.push_str(&format!(".{f:07}"));
-    }
-    out
 }
 
 /// One cell as JSON: datetimes and timespans as text; dynamic as a JSON value (or its text when
