@@ -58,6 +58,16 @@ pub struct Typed {
 }
 
 impl Typed {
+    /// A computed value of type `ty` (not a constant, no column name).
+    pub fn of(expr: Expr, ty: ScalarType) -> Typed {
+        Typed {
+            expr,
+            ty,
+            konst: None,
+            name: None,
+            is_type: false,
+        }
+    }
     pub fn constant(v: Value, ty: ScalarType) -> Typed {
         let v = coerce(&v, ty);
         Typed {
@@ -183,13 +193,7 @@ pub fn rowwise(args: Vec<Typed>, ty: ScalarType, f: functions::RowFn) -> Typed {
         &exprs,
         move |_schema, fields| Ok(Field::new(fields[0].name().clone(), dtype.clone())),
     );
-    Typed {
-        expr: out,
-        ty,
-        konst: None,
-        name: None,
-        is_type: false,
-    }
+    Typed::of(out, ty)
 }
 
 /// A boolean predicate over a string column, vectorised over the string buffer.
@@ -453,13 +457,7 @@ impl Planner<'_> {
                 ScalarType::Bool,
             );
         }
-        Typed {
-            expr: t.expr.not(),
-            ty: ScalarType::Bool,
-            konst: None,
-            name: None,
-            is_type: false,
-        }
+        Typed::of(t.expr.not(), ScalarType::Bool)
     }
 
     /// Compiles `l op r`.
@@ -495,13 +493,7 @@ impl Planner<'_> {
                 (l.expr.clone(), r.expr.clone())
             }
         };
-        let out = |expr: Expr| Typed {
-            expr,
-            ty,
-            konst: None,
-            name: None,
-            is_type: false,
-        };
+        let out = |expr: Expr| Typed::of(expr, ty);
         match op {
             BinOp::And | BinOp::Or if l.ty == T::Bool && r.ty == T::Bool => {
                 let e = if op == BinOp::And {
@@ -693,13 +685,7 @@ impl Planner<'_> {
                 ));
             }
         };
-        Ok(Typed {
-            expr: e,
-            ty: ScalarType::Bool,
-            konst: None,
-            name: None,
-            is_type: false,
-        })
+        Ok(Typed::of(e, ScalarType::Bool))
     }
 
     /// `* has "x"` (and the other string operators): true when some column of the row satisfies it.
@@ -845,13 +831,7 @@ impl Planner<'_> {
                 } else {
                     str_predicate(s.expr, move |h| m.all(h))
                 };
-                Ok(Typed {
-                    expr: e,
-                    ty: ScalarType::Bool,
-                    konst: None,
-                    name: None,
-                    is_type: false,
-                })
+                Ok(Typed::of(e, ScalarType::Bool))
             }
             _ => {
                 let ci = matches!(op, ListOp::InCi | ListOp::NotInCi);
@@ -881,13 +861,7 @@ impl Planner<'_> {
                         });
                         set.contains(&k) != neg
                     });
-                    return Ok(Typed {
-                        expr: e,
-                        ty: ScalarType::Bool,
-                        konst: None,
-                        name: None,
-                        is_type: false,
-                    });
+                    return Ok(Typed::of(e, ScalarType::Bool));
                 }
                 if matches!(
                     x.ty,
@@ -911,13 +885,10 @@ impl Planner<'_> {
                         .cast(DataType::Int64)
                         .is_in(items, false)
                         .fill_null(lit(false));
-                    return Ok(Typed {
-                        expr: if neg { hit.not() } else { hit },
-                        ty: ScalarType::Bool,
-                        konst: None,
-                        name: None,
-                        is_type: false,
-                    });
+                    return Ok(Typed::of(
+                        if neg { hit.not() } else { hit },
+                        ScalarType::Bool,
+                    ));
                 }
                 let set = Arc::new(set);
                 Ok(rowwise(
@@ -1112,13 +1083,7 @@ impl Planner<'_> {
                 let e = when(cond.fill_null(lit(false)))
                     .then(a.expr)
                     .otherwise(b.expr);
-                return Ok(Typed {
-                    expr: e,
-                    ty,
-                    konst: None,
-                    name: None,
-                    is_type: false,
-                });
+                return Ok(Typed::of(e, ty));
             }
             "column_ifexists" if args.len() == 2 => {
                 let t = self.compile(&args[0], &Ctx::scalar(ctx.scope))?;
@@ -1339,13 +1304,7 @@ impl Planner<'_> {
                     }),
             }
         };
-        let out = |expr: Expr, ty: ScalarType| Typed {
-            expr,
-            ty,
-            konst: None,
-            name: None,
-            is_type: false,
-        };
+        let out = |expr: Expr, ty: ScalarType| Typed::of(expr, ty);
         match n {
             "row_number" => {
                 if args.len() > 1 {

@@ -184,13 +184,7 @@ impl Planner<'_> {
             .filter(col(tmp.as_str()).is_not_null());
         let mut cols = f.cols.clone();
         let mut new_cols = Vec::new();
-        let tuple = Typed {
-            expr: col(tmp.as_str()),
-            ty: ScalarType::String,
-            konst: None,
-            name: None,
-            is_type: false,
-        };
+        let tuple = Typed::of(col(tmp.as_str()), ScalarType::String);
         for (k, (name, to_type, _)) in targets.iter().enumerate() {
             let ty = to_type.unwrap_or(ScalarType::Dynamic);
             let t = rowwise(
