@@ -1728,6 +1728,27 @@ impl ScanCache {
     }
 }
 
+/// The distinct columns `e` reads.
+fn columns_of(e: &Expr) -> Vec<PlSmallStr> {
+    let mut out: Vec<PlSmallStr> = Vec::new();
+    for node in e {
+        if let Expr::Column(n) = node
+            && !out.contains(n)
+        {
+            out.push(n.clone());
+        }
+    }
+    out
+}
+
+/// `whole` (rows known to pass so far; `None`: all) narrowed to the rows of `m`.
+fn narrow(whole: &mut Option<BooleanChunked>, m: &BooleanChunked) {
+    *whole = Some(match whole.take() {
+        Some(w) => &w & m,
+        None => m.clone(),
+    });
+}
+
 /// The cache entry of the rows a condition with this key holds for (no column name starts with a NUL).
 fn mask_name(key: &str) -> String {
     format!("\0where {key}")
@@ -1830,14 +1851,7 @@ impl CachedScan {
         c: &Condition,
         fp: &Fingerprint,
     ) -> PolarsResult<Option<BooleanChunked>> {
-        let mut names = Vec::new();
-        for node in &c.expr {
-            if let Expr::Column(n) = node
-                && !names.contains(n)
-            {
-                names.push(n.clone());
-            }
-        }
+        let names = columns_of(&c.expr);
         let [name] = names.as_slice() else {
             return Ok(None);
         };
@@ -1858,10 +1872,6 @@ impl CachedScan {
             return Ok(df);
         }
         let height = df.height();
-        let and = |k: Option<BooleanChunked>, m: &BooleanChunked| match k {
-            Some(k) => &k & m,
-            None => m.clone(),
-        };
         let keep = |c: &Condition, m: &BooleanChunked| {
             if let Some(k) = &c.key {
                 let m = m.clone().into_series().into_column();
@@ -1880,19 +1890,19 @@ impl CachedScan {
                 .and_then(|m| m.bool().ok().cloned())
                 .filter(|m| m.len() == height);
             if let Some(m) = cached {
-                whole = Some(and(whole, &m));
+                narrow(&mut whole, &m);
             } else if c.key.is_some()
                 && let Some(m) = self.by_dictionary(&df, c, fp)?
             {
                 keep(c, &m);
-                whole = Some(and(whole, &m));
+                narrow(&mut whole, &m);
             } else {
                 rest.push(c);
             }
         }
         // An unkeyed condition may depend on the other rows: it is evaluated over the whole table.
         for c in rest.iter().filter(|c| c.key.is_none()) {
-            whole = Some(and(whole, &Self::evaluate(&df, &c.expr)?));
+            narrow(&mut whole, &Self::evaluate(&df, &c.expr)?);
         }
         let mut later: Vec<&Condition> = rest.into_iter().filter(|c| c.key.is_some()).collect();
         if whole.is_none() {
@@ -1900,7 +1910,7 @@ impl CachedScan {
             for c in later.drain(..) {
                 let m = Self::evaluate(&df, &c.expr)?;
                 keep(c, &m);
-                whole = Some(and(whole, &m));
+                narrow(&mut whole, &m);
             }
         }
         let mut df = match &whole {
@@ -1936,14 +1946,9 @@ impl AnonymousScan for CachedScan {
         };
         // The conditions' columns are read too, even when the query does not use them afterwards.
         let mut names = wanted.clone();
-        for c in &self.conditions {
-            for node in &c.expr {
-                if let Expr::Column(n) = node
-                    && !names.contains(n)
-                    && self.schema.contains(n)
-                {
-                    names.push(n.clone());
-                }
+        for n in self.conditions.iter().flat_map(|c| columns_of(&c.expr)) {
+            if !names.contains(&n) && self.schema.contains(&n) {
+                names.push(n);
             }
         }
         let fp = fingerprint(&self.files);
