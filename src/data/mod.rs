@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod convert;
 pub mod csvfile;
+pub mod csvread;
 mod dict;
 pub mod error;
 pub mod export_write;
@@ -48,6 +49,11 @@ pub trait TableProvider: Send + Sync {
             Some(p) => lf.filter(p),
             None => lf,
         })
+    }
+    /// Problems the scans run so far found in the data (values that could not be read, say), for providers
+    /// that check data as queries read it.
+    fn read_warnings(&self) -> Vec<DataWarning> {
+        Vec::new()
     }
 }
 
