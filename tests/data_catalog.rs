@@ -189,7 +189,7 @@ fn json_lines_streaming_records() {
     let w: Vec<String> = cat.warnings().iter().map(|w| w.to_string()).collect();
     let ts = cat
         .warnings()
-        .iter()
+        .into_iter()
         .find(|w| {
             w.file.ends_with("DeviceProcessEvents.jsonl")
                 && w.column.as_deref() == Some("Timestamp")
@@ -468,7 +468,7 @@ fn bad_timestamps_are_counted_in_warnings() {
     assert_eq!(cat.row_count("DeviceInfo"), Some(4));
     let ts = cat
         .warnings()
-        .iter()
+        .into_iter()
         .find(|w| w.column.as_deref() == Some("Timestamp"))
         .expect("a Timestamp warning");
     assert_eq!(ts.count, 2);
@@ -481,7 +481,7 @@ fn bad_timestamps_are_counted_in_warnings() {
     assert!(text.contains("line 5"), "{text}");
     let build = cat
         .warnings()
-        .iter()
+        .into_iter()
         .find(|w| w.column.as_deref() == Some("OSBuild"))
         .expect("an OSBuild warning");
     assert_eq!((build.count, build.line), (1, Some(5)));

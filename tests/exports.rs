@@ -172,7 +172,7 @@ fn local_time_without_tz_is_read_as_utc_and_said() {
     );
     let w = cat
         .warnings()
-        .iter()
+        .into_iter()
         .find(|w| w.message.contains("local time"))
         .unwrap_or_else(|| panic!("no local-time warning: {:?}", cat.warnings()));
     assert!(w.message.contains("--tz"), "{w}");
@@ -203,7 +203,7 @@ fn ambiguous_day_month_order_warns_and_option_decides() {
     );
     let w = cat
         .warnings()
-        .iter()
+        .into_iter()
         .find(|w| w.message.contains("ambiguous"))
         .unwrap_or_else(|| panic!("no ambiguity warning: {:?}", cat.warnings()));
     assert!(w.message.contains("--date-order"), "{w}");

@@ -58,7 +58,11 @@ pub fn run(args: &DataArgs) -> u8 {
 
 fn inspect(a: &InspectArgs) -> u8 {
     let opts = match a.load.options() {
-        Ok(o) => o,
+        // Inspecting reads every file in full: row counts, every value checked.
+        Ok(o) => LoadOptions {
+            validate: true,
+            ..o
+        },
         Err(e) => {
             eprintln!("huntbench: {e}");
             return super::EXIT_USAGE;

@@ -158,7 +158,12 @@ pub fn run(a: &QueryArgs) -> u8 {
             }
         };
     }
-    match engine::run(&source, tables.as_ref(), &opts) {
+    let ran = engine::run(&source, tables.as_ref(), &opts);
+    // What the reads found (values of long CSV files are checked as they are read).
+    for w in tables.read_warnings() {
+        eprintln!("huntbench: warning: {}", output::sanitize(&w.to_string()));
+    }
+    match ran {
         Ok(res) => print_result(&res, a.format, &source, &origin),
         Err(d) => {
             eprintln!("{}", d.render(&source, &origin, 1, super::use_color()));

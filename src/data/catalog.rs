@@ -6,18 +6,22 @@
 //! strings; extra columns are kept with inferred types); other tables get inferred types. `Timestamp` and
 //! `TimeGenerated` stand for each other when only one is present.
 //!
-//! Opening a catalog reads every file once to validate it (CSV field counts and quoting, JSON syntax,
-//! Parquet metadata), count its rows, infer types, and count values that cannot be read as their column's
-//! type ([`Catalog::warnings`]); the data itself is read only when a query collects a scan.
+//! Opening a catalog reads JSON files once to validate them, Parquet metadata, and of each CSV file its header
+//! and first [`CSV_SAMPLE_ROWS`] records (types, the day/month order of dates, quoting): a CSV file no longer
+//! than that is validated in full at open, a longer one as queries read it (field counts, UTF-8, values that
+//! cannot be read as their column's type: [`Catalog::warnings`] has them after the read), unless
+//! [`LoadOptions::validate`] asks for every file in full at open. The data itself is read only when a query
+//! collects a scan.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use polars::prelude::*;
 
 use crate::data::convert::{self, Cell};
 use crate::data::csvfile::{self, ColumnCheck};
+use crate::data::csvread;
 use crate::data::dict::{self, Dictionary};
 use crate::data::error::{DataError, DataWarning};
 use crate::data::jsonfile::{self, JsonData};
@@ -28,6 +32,10 @@ use crate::data::time::{
 use crate::data::types::polars_dtype;
 use crate::data::{Condition, TableProvider, TableSchema, all_of};
 use crate::kql::ScalarType;
+
+/// How many records of a CSV file opening the catalog reads (for types and the order of dates), unless
+/// [`LoadOptions::validate`].
+pub const CSV_SAMPLE_ROWS: usize = 20_000;
 
 /// The time columns that stand for each other.
 const TIMESTAMP: &str = "Timestamp";
@@ -92,10 +100,16 @@ struct FileColumn {
 struct Part {
     path: PathBuf,
     format: Format,
-    rows: usize,
+    /// Known at open, or (CSV read lazily) once a query or [`Part::rows`] has read the whole file.
+    rows: Arc<OnceLock<usize>>,
     columns: Vec<FileColumn>,
-    /// CSV only: whether polars' reader reads it as RFC 4180 does (else our own reader reads it).
-    polars_csv: bool,
+    /// CSV only: no input seen that only the sequential reader reads as it should (blank lines, a `"` inside
+    /// an unquoted field, lone CR line breaks): the parallel reader reads it, falling back if it finds some.
+    plain_csv: bool,
+    /// Every value was checked against its column's type at open (else reads count the unreadable ones).
+    checked: bool,
+    /// Warnings from reads of this file (values not checked at open).
+    late: Arc<Mutex<Vec<DataWarning>>>,
     /// How zone-less and locale datetimes of this file are read (order decided from the file).
     time: TimeOptions,
     /// The export shape, for `huntbench data inspect`.
@@ -105,6 +119,35 @@ struct Part {
 }
 
 impl Part {
+    fn known_rows(rows: usize) -> Arc<OnceLock<usize>> {
+        let cell = OnceLock::new();
+        let _ = cell.set(rows);
+        Arc::new(cell)
+    }
+
+    /// The number of rows; a CSV file not yet read in full is counted now (0 when it cannot be read: the
+    /// query that reads it reports why).
+    fn rows(&self) -> usize {
+        *self.rows.get_or_init(|| {
+            let header: Vec<String> = self.columns.iter().map(|c| c.raw.clone()).collect();
+            let fast = if self.plain_csv {
+                csvread::scan(&self.path, &header, &[], |r| Ok(r.len()))
+                    .ok()
+                    .map(|s| s.map(|s| s.rows))
+            } else {
+                Some(None)
+            };
+            match fast {
+                Some(Some(n)) => n,
+                Some(None) => {
+                    csvfile::scan_csv(&self.path, self.time, |h| vec![ColumnCheck::Skip; h.len()])
+                        .map_or(0, |i| i.rows)
+                }
+                None => 0,
+            }
+        })
+    }
+
     fn time_for(&self, c: &FileColumn) -> TimeOptions {
         TimeOptions {
             zone: c.zone.unwrap_or(self.time.zone),
@@ -131,7 +174,12 @@ struct Table {
     known: bool,
     schema: TableSchema,
     parts: Vec<Part>,
-    rows: usize,
+}
+
+impl Table {
+    fn rows(&self) -> usize {
+        self.parts.iter().map(Part::rows).sum()
+    }
 }
 
 /// A summary of one table, for listings.
@@ -201,7 +249,12 @@ pub struct LoadOptions {
     /// `--date-order`: `None` decides from each file's values (month first when they do not say).
     pub date_order: Option<DateOrder>,
     /// `--strict`: a value that cannot be read as its column's type is an error (file:line), not a warning.
+    /// Implies `validate`.
     pub strict: bool,
+    /// Read every CSV file in full at open (row counts, field counts, every value checked), not only its
+    /// first [`CSV_SAMPLE_ROWS`] records: `huntbench data inspect`. Otherwise a longer file is checked as
+    /// queries read it.
+    pub validate: bool,
 }
 
 impl LoadOptions {
@@ -219,6 +272,7 @@ impl LoadOptions {
                 .map(|o| DateOrder::parse(o).map_err(|e| format!("--date-order: {e}")))
                 .transpose()?,
             strict,
+            validate: strict,
         })
     }
 
@@ -431,7 +485,12 @@ fn read_csv_part(
     opts: &LoadOptions,
     warnings: &mut Vec<DataWarning>,
 ) -> Result<Part, DataError> {
-    let info = csvfile::scan_csv(path, opts.validation_time(), |header| {
+    let limit = if opts.validate || opts.strict {
+        usize::MAX
+    } else {
+        CSV_SAMPLE_ROWS
+    };
+    let info = csvfile::scan_csv_head(path, opts.validation_time(), limit, |header| {
         header
             .iter()
             .map(|raw| {
@@ -475,7 +534,8 @@ fn read_csv_part(
                 true,
             ));
         }
-        if bad.count > 0 {
+        // Of a sample: the reads that check the whole file say it.
+        if bad.count > 0 && info.complete {
             warnings.push(bad_value_warning(
                 path,
                 &name,
@@ -504,9 +564,15 @@ fn read_csv_part(
     Ok(Part {
         path: path.to_path_buf(),
         format: Format::Csv,
-        rows: info.rows,
+        rows: if info.complete {
+            Part::known_rows(info.rows)
+        } else {
+            Arc::default()
+        },
         columns,
-        polars_csv: info.polars_compatible,
+        plain_csv: info.polars_compatible,
+        checked: info.complete,
+        late: Arc::default(),
         time: TimeOptions {
             zone: opts.tz.unwrap_or_default(),
             order,
@@ -690,9 +756,11 @@ fn read_parquet_part(
     Ok(Part {
         path: path.to_path_buf(),
         format: Format::Parquet,
-        rows,
+        rows: Part::known_rows(rows),
         columns,
-        polars_csv: false,
+        plain_csv: false,
+        checked: true,
+        late: Arc::default(),
         time: TimeOptions {
             zone: opts.tz.unwrap_or_default(),
             order: opts.date_order,
@@ -787,9 +855,11 @@ fn read_json_part(
     Ok(Part {
         path: path.to_path_buf(),
         format,
-        rows: data.rows.len(),
+        rows: Part::known_rows(data.rows.len()),
         columns,
-        polars_csv: false,
+        plain_csv: false,
+        checked: true,
+        late: Arc::default(),
         time: TimeOptions {
             zone: opts.tz.unwrap_or_default(),
             order,
@@ -872,13 +942,373 @@ impl AnonymousScan for JsonScan {
     }
 }
 
-/// A CSV part that polars' reader would misread, read by our own RFC 4180 reader when a query collects it.
+/// One output column of a CSV scan: name, type, position of the source column in the file, how to read
+/// datetimes.
+type CsvOutput = (String, ScalarType, Option<usize>, TimeOptions);
+
+/// How many rows of each chunk decide the order its filter's conjuncts are evaluated in.
+const ORDER_SAMPLE: usize = 512;
+
+/// The `and`-parts of a filter (keeping the rows where all are true is keeping those where the whole is).
+fn conjuncts_of(e: &Expr) -> Vec<Expr> {
+    match e {
+        Expr::BinaryExpr {
+            left,
+            op: Operator::And | Operator::LogicalAnd,
+            right,
+        } => {
+            let mut out = conjuncts_of(left);
+            out.extend(conjuncts_of(right));
+            out
+        }
+        e => vec![e.clone()],
+    }
+}
+
+/// The positions of the `n` rows of `columns` (those `needs` names) for which `condition` is true.
+fn holds(
+    condition: &Expr,
+    needs: &[usize],
+    columns: &[(usize, Column)],
+    n: usize,
+) -> PolarsResult<Vec<usize>> {
+    let cols: Vec<Column> = needs
+        .iter()
+        .filter_map(|i| columns.iter().find(|(k, _)| k == i))
+        .map(|(_, c)| c.head(Some(n)))
+        .collect();
+    let df = DataFrame::new(n, cols)?;
+    let mask = df
+        .lazy()
+        .select([condition.clone().alias("\0keep")])
+        .collect()?;
+    let mask = mask.column("\0keep")?.bool()?.clone();
+    Ok(if mask.len() == n {
+        mask.iter()
+            .enumerate()
+            .filter_map(|(j, m)| (m == Some(true)).then_some(j))
+            .collect()
+    } else if mask.get(0) == Some(true) {
+        // A condition on no column: one value for all rows.
+        (0..n).collect()
+    } else {
+        Vec::new()
+    })
+}
+
+/// Unreadable values of one column found by a read: how many, and the first few (record offset, text).
+#[derive(Default)]
+struct Unreadable {
+    count: usize,
+    samples: Vec<(usize, String)>,
+}
+
+/// A CSV part, read when a query collects it: in parallel chunks ([`csvread`]), converting and filtering each
+/// chunk as it is parsed, so that only the predicate's columns are read for every row and the others for the
+/// rows that pass; or, for input only the sequential reader reads right, by [`csvfile`]'s reader.
 struct CsvScan {
     path: PathBuf,
-    /// Output columns: (name, type, position of the source column in the file, how to read datetimes).
-    output: Vec<(String, ScalarType, Option<usize>, TimeOptions)>,
-    rows: usize,
+    /// The file's header (raw names).
+    header: Vec<String>,
+    output: Vec<CsvOutput>,
+    /// The filter of the conditions straight over the table (see [`TableProvider::scan_where`]), applied to
+    /// each chunk as it is parsed. Not polars' predicate pushdown: the predicate polars hands an anonymous
+    /// scan is converted back from its plan and cannot always be planned again.
+    predicate: Option<Expr>,
+    /// Whether the parallel reader may read it (see [`Part::plain_csv`]).
+    plain: bool,
+    /// Count values that cannot be read as their type (not checked at open).
+    check: bool,
+    rows: Arc<OnceLock<usize>>,
+    late: Arc<Mutex<Vec<DataWarning>>>,
     schema: SchemaRef,
+}
+
+impl CsvScan {
+    /// Converts one column's text, counting unreadable values (non-empty text that converts to null).
+    fn convert(
+        &self,
+        (name, ty, _, time): &CsvOutput,
+        text: StringChunked,
+        offsets: &dyn Fn(usize) -> usize,
+        bad: &mut Unreadable,
+    ) -> PolarsResult<Column> {
+        let column = convert::convert_text_column_with(text.clone().into_column(), *ty, *time)?;
+        if self.check
+            && !matches!(
+                ty,
+                ScalarType::String | ScalarType::Guid | ScalarType::Dynamic
+            )
+        {
+            let unreadable = text.is_not_null() & column.is_null();
+            let n = unreadable.sum().unwrap_or(0) as usize;
+            if n > 0 {
+                bad.count += n;
+                for (i, _) in unreadable
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| *u == Some(true))
+                    .take(3)
+                {
+                    bad.samples
+                        .push((offsets(i), text.get(i).unwrap_or_default().to_string()));
+                }
+            }
+        }
+        let _ = name;
+        Ok(column)
+    }
+
+    /// Which output columns a read needs: the projected ones, and the predicate's.
+    fn needed(
+        &self,
+        with_columns: Option<&[PlSmallStr]>,
+        predicate: Option<&Expr>,
+    ) -> (Vec<usize>, Vec<usize>) {
+        // In the order asked for.
+        let projected: Vec<usize> = match with_columns {
+            None => (0..self.output.len()).collect(),
+            Some(w) => w
+                .iter()
+                .filter_map(|x| self.output.iter().position(|o| *x == o.0))
+                .collect(),
+        };
+        let filtered: Vec<usize> = match predicate {
+            Some(p) => {
+                let cols = columns_of(p);
+                (0..self.output.len())
+                    .filter(|&i| cols.iter().any(|c| *c == self.output[i].0))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        (projected, filtered)
+    }
+
+    /// Reads the file with the parallel reader; `None` when it needs the sequential one.
+    fn read_parallel(
+        &self,
+        projected: &[usize],
+        filtered: &[usize],
+        predicate: Option<&Expr>,
+    ) -> PolarsResult<Option<(DataFrame, Vec<Unreadable>)>> {
+        // The file positions to parse, and per output column the index among them.
+        let mut positions: Vec<usize> = Vec::new();
+        let mut index: Vec<Option<usize>> = vec![None; self.output.len()];
+        for &i in filtered.iter().chain(projected) {
+            if let (Some(pos), None) = (self.output[i].2, index[i]) {
+                // Two output columns can come from one file column (`Timestamp` and `TimeGenerated`).
+                index[i] = Some(positions.iter().position(|&p| p == pos).unwrap_or_else(|| {
+                    positions.push(pos);
+                    positions.len() - 1
+                }));
+            }
+        }
+        let conjuncts: Option<Vec<(Expr, Vec<usize>)>> = predicate.map(|p| {
+            conjuncts_of(p)
+                .into_iter()
+                .map(|c| {
+                    let names = columns_of(&c);
+                    let needs = filtered
+                        .iter()
+                        .copied()
+                        .filter(|&i| names.iter().any(|n| *n == self.output[i].0))
+                        .collect();
+                    (c, needs)
+                })
+                .collect()
+        });
+        let scanned = csvread::scan(&self.path, &self.header, &positions, |r| {
+            let mut bad: Vec<Unreadable> = (0..self.output.len())
+                .map(|_| Unreadable::default())
+                .collect();
+            let column =
+                |i: usize, rows: Option<&[usize]>, bad: &mut Unreadable| -> PolarsResult<Column> {
+                    let o = &self.output[i];
+                    let n = rows.map_or(r.len(), <[usize]>::len);
+                    match index[i] {
+                        None => Ok(convert::null_column(&o.0, o.1, n)),
+                        Some(k) => {
+                            let text = r.text(k, &o.0, rows)?;
+                            let offset = |j: usize| r.offset_of(rows.map_or(j, |rs| rs[j]));
+                            self.convert(o, text, &offset, bad)
+                        }
+                    }
+                };
+            let (keep, kept): (Option<Vec<usize>>, Vec<(usize, Column)>) = match &conjuncts {
+                None => (None, Vec::new()),
+                Some(conjuncts) => {
+                    // The conjuncts one after the other, each over the rows the ones before kept, the most
+                    // selective first (as a sample of the chunk's first rows says): the later ones' columns
+                    // are converted only for those rows.
+                    let sample: Vec<usize> = (0..r.len().min(ORDER_SAMPLE)).collect();
+                    let order: Vec<usize> = if conjuncts.len() > 1 && !sample.is_empty() {
+                        let mut cols: Vec<(usize, Column)> = Vec::new();
+                        let mut passes = Vec::with_capacity(conjuncts.len());
+                        for (c, needs) in conjuncts {
+                            for &i in needs {
+                                if !cols.iter().any(|(k, _)| *k == i) {
+                                    let mut ignored = Unreadable::default();
+                                    cols.push((i, column(i, Some(&sample), &mut ignored)?));
+                                }
+                            }
+                            passes.push(holds(c, needs, &cols, sample.len())?.len());
+                        }
+                        let mut order: Vec<usize> = (0..conjuncts.len()).collect();
+                        order.sort_by_key(|&k| passes[k]);
+                        order
+                    } else {
+                        (0..conjuncts.len()).collect()
+                    };
+                    let mut rows: Option<Vec<usize>> = None;
+                    let mut have: Vec<(usize, Column)> = Vec::new();
+                    for k in order {
+                        let (c, needs) = &conjuncts[k];
+                        let n = rows.as_ref().map_or(r.len(), Vec::len);
+                        if n == 0 {
+                            break;
+                        }
+                        for &i in needs {
+                            if !have.iter().any(|(h, _)| *h == i) {
+                                have.push((i, column(i, rows.as_deref(), &mut bad[i])?));
+                            }
+                        }
+                        let pass = holds(c, needs, &have, n)?;
+                        if pass.len() == n {
+                            continue;
+                        }
+                        let idx = IdxCa::from_vec(
+                            "".into(),
+                            pass.iter().map(|&j| j as IdxSize).collect(),
+                        );
+                        for (_, column) in have.iter_mut() {
+                            *column = column.take(&idx)?;
+                        }
+                        rows = Some(match rows {
+                            None => pass,
+                            Some(rs) => pass.iter().map(|&j| rs[j]).collect(),
+                        });
+                    }
+                    (Some(rows.unwrap_or_else(|| (0..r.len()).collect())), have)
+                }
+            };
+            let height = keep.as_ref().map_or(r.len(), Vec::len);
+            let cols = projected
+                .iter()
+                .map(|&i| match kept.iter().find(|(k, _)| *k == i) {
+                    Some((_, c)) => Ok(c.clone()),
+                    None => column(i, keep.as_deref(), &mut bad[i]),
+                })
+                .collect::<PolarsResult<Vec<_>>>()?;
+            Ok((DataFrame::new(height, cols)?, bad))
+        })?;
+        let Some(scanned) = scanned else {
+            return Ok(None);
+        };
+        let _ = self.rows.set(scanned.rows);
+        let mut bad: Vec<Unreadable> = (0..self.output.len())
+            .map(|_| Unreadable::default())
+            .collect();
+        let mut frames = Vec::with_capacity(scanned.results.len());
+        for (df, chunk_bad) in &scanned.results {
+            frames.push(df);
+            for (total, b) in bad.iter_mut().zip(chunk_bad) {
+                total.count += b.count;
+                for (offset, text) in &b.samples {
+                    if total.samples.len() < 3 {
+                        total.samples.push((scanned.line_at(*offset), text.clone()));
+                    }
+                }
+            }
+        }
+        let mut out = match frames.first() {
+            Some(f) => (*f).clone(),
+            None => DataFrame::empty_with_schema(&self.projected_schema(projected)),
+        };
+        for f in frames.iter().skip(1) {
+            out.vstack_mut(f)?;
+        }
+        Ok(Some((out, bad)))
+    }
+
+    fn projected_schema(&self, projected: &[usize]) -> Schema {
+        projected
+            .iter()
+            .map(|&i| {
+                Field::new(
+                    self.output[i].0.as_str().into(),
+                    polars_dtype(self.output[i].1),
+                )
+            })
+            .collect()
+    }
+
+    /// Reads the file with the sequential reader (which reports malformed input with its line).
+    fn read_sequential(
+        &self,
+        projected: &[usize],
+        filtered: &[usize],
+        predicate: Option<&Expr>,
+    ) -> PolarsResult<(DataFrame, Vec<Unreadable>)> {
+        let info = csvfile::scan_csv(&self.path, TimeOptions::default(), |h| {
+            vec![ColumnCheck::Skip; h.len()]
+        })
+        .map_err(csvread::to_polars)?;
+        let _ = self.rows.set(info.rows);
+        let mut wanted: Vec<usize> = projected.to_vec();
+        wanted.extend(filtered.iter().filter(|i| !projected.contains(i)));
+        let positions: Vec<usize> = wanted.iter().filter_map(|&i| self.output[i].2).collect();
+        let mut texts = csvfile::read_text_columns(&self.path, &positions)
+            .map_err(csvread::to_polars)?
+            .into_iter();
+        let mut bad: Vec<Unreadable> = (0..self.output.len())
+            .map(|_| Unreadable::default())
+            .collect();
+        let mut cols = Vec::with_capacity(wanted.len());
+        for &i in &wanted {
+            let o = &self.output[i];
+            cols.push(match o.2 {
+                Some(_) => {
+                    let text: StringChunked =
+                        texts.next().unwrap_or_default().into_iter().collect();
+                    // Records of the sequential reader: the line numbers are its own.
+                    self.convert(o, text.with_name(o.0.as_str().into()), &|j| j, &mut bad[i])?
+                }
+                None => convert::null_column(&o.0, o.1, info.rows),
+            });
+        }
+        let mut df = DataFrame::new(info.rows, cols)?;
+        if let Some(p) = predicate {
+            df = df.lazy().filter(p.clone()).collect()?;
+        }
+        let names: Vec<PlSmallStr> = projected
+            .iter()
+            .map(|&i| self.output[i].0.as_str().into())
+            .collect();
+        // The sequential reader gives no record offsets: samples without lines.
+        for b in &mut bad {
+            b.samples.clear();
+        }
+        Ok((df.select(names)?, bad))
+    }
+
+    /// Keeps the warnings about unreadable values (one per column: a later read of more rows replaces it).
+    fn report(&self, bad: Vec<Unreadable>) {
+        let Ok(mut late) = self.late.lock() else {
+            return;
+        };
+        for (o, b) in self.output.iter().zip(bad) {
+            if b.count == 0 {
+                continue;
+            }
+            let w = bad_value_warning(&self.path, &o.0, o.1, b.count, &b.samples, true);
+            match late.iter_mut().find(|x| x.column == w.column) {
+                Some(x) if x.count >= w.count => {}
+                Some(x) => *x = w,
+                None => late.push(w),
+            }
+        }
+    }
 }
 
 impl AnonymousScan for CsvScan {
@@ -895,37 +1325,18 @@ impl AnonymousScan for CsvScan {
     }
 
     fn scan(&self, scan_opts: AnonymousScanArgs) -> PolarsResult<DataFrame> {
-        let wanted: Vec<&(String, ScalarType, Option<usize>, TimeOptions)> = self
-            .output
-            .iter()
-            .filter(|(n, _, _, _)| {
-                scan_opts
-                    .with_columns
-                    .as_deref()
-                    .is_none_or(|w| w.iter().any(|x| x.as_str() == n))
-            })
-            .collect();
-        let positions: Vec<usize> = wanted.iter().filter_map(|(_, _, p, _)| *p).collect();
-        let texts = csvfile::read_text_columns(&self.path, &positions)
-            .map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
-        let height = texts.first().map(Vec::len).unwrap_or(self.rows);
-        let mut texts = texts.into_iter();
-        let mut cols = Vec::with_capacity(wanted.len());
-        for (name, ty, pos, time) in wanted {
-            let column = match pos {
-                Some(_) => {
-                    let ca: StringChunked = texts.next().unwrap_or_default().into_iter().collect();
-                    convert::convert_text_column_with(
-                        ca.with_name(name.as_str().into()).into_column(),
-                        *ty,
-                        *time,
-                    )?
-                }
-                None => convert::null_column(name, *ty, height),
-            };
-            cols.push(column);
-        }
-        let df = DataFrame::new(height, cols)?;
+        let predicate = self.predicate.as_ref();
+        let (projected, filtered) = self.needed(scan_opts.with_columns.as_deref(), predicate);
+        let parallel = if self.plain {
+            self.read_parallel(&projected, &filtered, predicate)?
+        } else {
+            None
+        };
+        let (df, bad) = match parallel {
+            Some(read) => read,
+            None => self.read_sequential(&projected, &filtered, predicate)?,
+        };
+        self.report(bad);
         Ok(match scan_opts.n_rows {
             Some(n) => df.head(Some(n)),
             None => df,
@@ -1073,7 +1484,7 @@ fn scan_part_where(
             },
         };
     let lf = match part.format {
-        Format::Csv if !part.polars_csv => {
+        Format::Csv => {
             let output = schema
                 .iter()
                 .map(|(name, ty)| {
@@ -1086,8 +1497,13 @@ fn scan_part_where(
             let schema = Arc::new(polars_schema(schema));
             let scan = CsvScan {
                 path: part.path.clone(),
+                header: part.columns.iter().map(|c| c.raw.clone()).collect(),
                 output,
-                rows: part.rows,
+                predicate: predicate.cloned(),
+                plain: part.plain_csv,
+                check: !part.checked,
+                rows: part.rows.clone(),
+                late: part.late.clone(),
                 schema: schema.clone(),
             };
             let args = ScanArgsAnonymous {
@@ -1095,27 +1511,8 @@ fn scan_part_where(
                 name: "CSV SCAN",
                 ..Default::default()
             };
-            LazyFrame::anonymous_scan(Arc::new(scan), args)?
-        }
-        Format::Csv => {
-            let text_schema: Schema = part
-                .columns
-                .iter()
-                .map(|c| Field::new(c.raw.as_str().into(), DataType::String))
-                .collect();
-            let lf = LazyCsvReader::new(PlRefPath::try_from_path(&part.path)?)
-                .with_has_header(true)
-                .with_schema(Some(Arc::new(text_schema)))
-                .with_glob(false)
-                .finish()?;
-            let exprs: Vec<Expr> = schema
-                .iter()
-                .map(|(name, ty)| match part.source_for(name) {
-                    Some(fc) => convert::text_expr_with(&fc.raw, name, *ty, part.time_for(fc)),
-                    None => convert::null_expr(name, *ty),
-                })
-                .collect();
-            return Ok(convert(lf, exprs, HashMap::new()));
+            // The scan applies the predicate, chunk by chunk.
+            return LazyFrame::anonymous_scan(Arc::new(scan), args);
         }
         Format::Parquet => {
             let args = ScanArgsParquet {
@@ -1406,7 +1803,6 @@ impl Catalog {
                 parts.push(part);
             }
             let schema = table_schema(def, &parts);
-            let rows = parts.iter().map(|p| p.rows).sum();
             tables.insert(
                 name.clone(),
                 Table {
@@ -1414,7 +1810,6 @@ impl Catalog {
                     known: def.is_some(),
                     schema,
                     parts,
-                    rows,
                 },
             );
         }
@@ -1436,7 +1831,6 @@ impl Catalog {
                     known: true,
                     schema: table_schema(Some(def), &[]),
                     parts: Vec::new(),
-                    rows: 0,
                 };
                 (def.name.clone(), t)
             })
@@ -1470,7 +1864,7 @@ impl Catalog {
                     shape: p.shape,
                     table: t.name.clone(),
                     known: t.known,
-                    rows: p.rows,
+                    rows: p.rows(),
                     columns: p
                         .columns
                         .iter()
@@ -1480,10 +1874,9 @@ impl Catalog {
                     zone: p.time.zone.name(),
                     date_order: p.time.order,
                     warnings: self
-                        .warnings
-                        .iter()
+                        .warnings()
+                        .into_iter()
                         .filter(|w| w.file == file)
-                        .cloned()
                         .collect(),
                 });
             }
@@ -1509,14 +1902,17 @@ impl Catalog {
         self.root.as_deref()
     }
 
-    /// Problems found in the data that did not stop it from loading.
-    pub fn warnings(&self) -> &[DataWarning] {
-        &self.warnings
+    /// Problems found in the data that did not stop it from loading: at open, and by the queries that have
+    /// read files since (values of CSV files longer than [`CSV_SAMPLE_ROWS`] are checked as they are read).
+    pub fn warnings(&self) -> Vec<DataWarning> {
+        let mut out = self.warnings.clone();
+        out.extend(self.read_warnings());
+        out
     }
 
     /// The number of rows of a table.
     pub fn row_count(&self, name: &str) -> Option<usize> {
-        self.tables.get(name).map(|t| t.rows)
+        self.tables.get(name).map(Table::rows)
     }
 
     /// A summary of every table, by name.
@@ -1526,7 +1922,7 @@ impl Catalog {
             .map(|t| TableInfo {
                 name: t.name.clone(),
                 known: t.known,
-                rows: t.rows,
+                rows: t.rows(),
                 columns: t.schema.len(),
                 files: t.parts.iter().map(|p| p.path.clone()).collect(),
             })
@@ -1549,6 +1945,15 @@ impl TableProvider for Catalog {
 
     fn scan_where(&self, name: &str, conditions: Vec<Condition>) -> Result<LazyFrame, String> {
         self.scan_table(name, conditions)
+    }
+
+    fn read_warnings(&self) -> Vec<DataWarning> {
+        self.tables
+            .values()
+            .flat_map(|t| &t.parts)
+            .filter_map(|p| p.late.lock().ok().map(|l| l.clone()))
+            .flatten()
+            .collect()
     }
 }
 
@@ -1591,7 +1996,7 @@ impl Catalog {
                     inner: lf,
                     schema: schema.clone(),
                     cache: cache.clone(),
-                    rows: table.rows,
+                    parts: table.parts.clone(),
                     conditions,
                 };
                 let args = ScanArgsAnonymous {
@@ -1765,11 +2170,16 @@ struct CachedScan {
     inner: LazyFrame,
     schema: SchemaRef,
     cache: Arc<ScanCache>,
-    rows: usize,
+    /// For the number of rows when no column is read.
+    parts: Vec<Part>,
     conditions: Vec<Condition>,
 }
 
 impl CachedScan {
+    fn rows(&self) -> usize {
+        self.parts.iter().map(Part::rows).sum()
+    }
+
     /// The named columns, from the cache or read (and then kept).
     fn columns(&self, names: &[PlSmallStr], fp: &Fingerprint) -> PolarsResult<Vec<Column>> {
         let mut have: Vec<Option<Column>> = names
@@ -1953,7 +2363,7 @@ impl AnonymousScan for CachedScan {
         }
         let fp = fingerprint(&self.files);
         let cols = self.columns(&names, &fp)?;
-        let height = cols.first().map(Column::len).unwrap_or(self.rows);
+        let height = cols.first().map(Column::len).unwrap_or(self.rows());
         let df = self.filter(DataFrame::new(height, cols)?, &fp)?;
         let df = df.select(wanted)?;
         Ok(match scan_opts.n_rows {

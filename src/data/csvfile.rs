@@ -302,6 +302,8 @@ pub struct CsvInfo {
     pub polars_compatible: bool,
     /// Per column: what its numeric locale dates say about day/month order (datetime and inferred columns).
     pub date_order: Vec<DateOrderEvidence>,
+    /// Whether every record was read (else `rows` and the rest are of the first records only).
+    pub complete: bool,
 }
 
 const MAX_SAMPLES: usize = 3;
@@ -325,6 +327,16 @@ fn malformed(path: &Path, e: ParseError) -> DataError {
 pub fn scan_csv(
     path: &Path,
     opts: TimeOptions,
+    checks: impl FnOnce(&[String]) -> Vec<ColumnCheck>,
+) -> Result<CsvInfo, DataError> {
+    scan_csv_head(path, opts, usize::MAX, checks)
+}
+
+/// [`scan_csv`] over the first `limit` records only (the header and a sample of the values).
+pub fn scan_csv_head(
+    path: &Path,
+    opts: TimeOptions,
+    limit: usize,
     checks: impl FnOnce(&[String]) -> Vec<ColumnCheck>,
 ) -> Result<CsvInfo, DataError> {
     let file = File::open(path).map_err(|e| io_err(path, e))?;
@@ -362,7 +374,12 @@ pub fn scan_csv(
     let mut bad = vec![BadValues::default(); width];
     let mut date_order = vec![DateOrderEvidence::default(); width];
     let mut rows = 0usize;
+    let mut complete = true;
     while let Some(line) = reader.next_record(&mut fields).map_err(map_err)? {
+        if rows == limit {
+            complete = false;
+            break;
+        }
         if fields.count() != width {
             return Err(DataError::Malformed {
                 path: path.display().to_string(),
@@ -427,6 +444,7 @@ pub fn scan_csv(
         bad,
         polars_compatible: !reader.quirks,
         date_order,
+        complete,
     })
 }
 
