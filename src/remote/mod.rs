@@ -60,10 +60,17 @@ impl LocalBackend {
 
 impl Backend for LocalBackend {
     fn run(&self, query: &str, opts: &RunOptions) -> Result<Ran, Diagnostic> {
-        Ok(Ran {
-            result: engine::run(query, self.tables.as_ref(), opts)?,
-            warnings: Vec::new(),
-        })
+        // What this run's reads found in the data (values of long CSV files are checked as they are read).
+        let before = self.tables.read_warnings();
+        let result = engine::run(query, self.tables.as_ref(), opts)?;
+        let warnings = self
+            .tables
+            .read_warnings()
+            .into_iter()
+            .filter(|w| !before.contains(w))
+            .map(|w| w.to_string())
+            .collect();
+        Ok(Ran { result, warnings })
     }
 
     fn describe(&self) -> String {
