@@ -1028,7 +1028,7 @@ impl CsvScan {
     /// Converts one column's text, counting unreadable values (non-empty text that converts to null).
     fn convert(
         &self,
-        (name, ty, _, time): &CsvOutput,
+        (_, ty, _, time): &CsvOutput,
         text: StringChunked,
         offsets: &dyn Fn(usize) -> usize,
         bad: &mut Unreadable,
@@ -1055,7 +1055,6 @@ impl CsvScan {
                 }
             }
         }
-        let _ = name;
         Ok(column)
     }
 
