@@ -1,7 +1,7 @@
 //! The parallel CSV reader queries use: the file is mapped, cut into chunks that are parsed on all cores, and
 //! each chunk's records are handed to the caller as field spans, so that only the fields a query needs become
-//! strings (and, after a filter, only in the rows that pass). Parsing is a scan for the structural bytes
-//! (`,` `"` `\n`) with SIMD (`memchr`), not a byte-at-a-time state machine.
+//! strings (and, after a filter, only in the rows that pass). Parsing walks the structural bytes (`,` `"` CR
+//! LF), found 64 at a time as a bit mask ([`Structural`]), not byte by byte.
 //!
 //! A chunk after the first starts, by guess, after the first line break past its nominal start; the guess is
 //! right unless that line break is inside a quoted field. The previous chunk's parse says where the next record
@@ -31,43 +31,38 @@ struct Span {
     end: usize,
 }
 
-/// The records of one chunk: where each starts, and the spans of the wanted fields.
+/// The records of one chunk, as [`scan`] hands them to its caller.
 pub struct Records<'a> {
     data: &'a [u8],
     path: &'a Path,
-    /// Per record: its first byte.
-    starts: Vec<usize>,
-    /// Per record, `wanted` spans in the order of the `wanted` positions given to [`scan`].
-    spans: Vec<Span>,
-    wanted: usize,
+    parsed: &'a Parsed,
+    /// The positions of the wanted fields (`parsed` has one span per record and position).
+    positions: &'a [usize],
     /// The file's header, for messages.
     header: &'a [String],
-    /// Every byte of the records is ASCII.
-    ascii: bool,
-    positions: &'a [usize],
 }
 
 impl Records<'_> {
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.parsed.starts.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        self.parsed.starts.is_empty()
     }
 
     /// The 1-based line a record starts on (counted from the start of the file: for errors).
     pub fn line_of(&self, row: usize) -> usize {
-        line_at(self.data, self.starts[row])
+        line_at(self.data, self.parsed.starts[row])
     }
 
     /// Where a record starts in the file (for [`Scanned::line_at`]).
     pub fn offset_of(&self, row: usize) -> usize {
-        self.starts[row]
+        self.parsed.starts[row]
     }
 
     fn field(&self, row: usize, k: usize) -> Result<Option<std::borrow::Cow<'_, str>>, DataError> {
-        let s = self.spans[row * self.wanted + k];
+        let s = self.parsed.spans[row * self.positions.len() + k];
         let mut bytes = &self.data[s.start..s.end];
         let quoted = bytes.first() == Some(&b'"');
         if quoted {
@@ -76,7 +71,7 @@ impl Records<'_> {
         if bytes.is_empty() {
             return Ok(None);
         }
-        let text = if self.ascii {
+        let text = if self.parsed.ascii {
             // SAFETY: ASCII bytes (every byte of the chunk's records was checked) are valid UTF-8.
             Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
         } else {
@@ -268,7 +263,9 @@ enum Stop {
 struct Parsed {
     /// Where the next record after this chunk's starts.
     end: usize,
+    /// Per record: its first byte.
     starts: Vec<usize>,
+    /// Per record, one span per wanted position (in the order of the positions given to [`scan`]).
     spans: Vec<Span>,
     /// The records are all ASCII (valid UTF-8 without checking each field).
     ascii: bool,
@@ -426,8 +423,9 @@ fn release(map: &memmap2::Mmap, start: usize, end: usize) {
     }
 }
 
-/// The outcome of a chunk: its parse (or why it stopped) and what `each` made of it.
-type ChunkResult<T> = (usize, Result<(Parsed, T), Result<Stop, PolarsError>>);
+/// The outcome of a chunk parsed from a start: where the next record starts, how many records it has and what
+/// `each` made of them; or why it stopped.
+type ChunkResult<T> = (usize, Result<(usize, usize, T), Result<Stop, PolarsError>>);
 
 /// Reads the CSV file at `path` (its header has `header.len()` fields) in parallel chunks, calling `each` with
 /// each chunk's records (fields at `positions`, in that order), and returns the results in file order with
@@ -502,33 +500,16 @@ where
             Ok(p) => p,
             Err(stop) => return (start, Err(Ok(stop))),
         };
-        let records = Records {
+        let out = each(&Records {
             data,
             path,
-            starts: parsed.starts,
-            spans: parsed.spans,
-            wanted,
-            header,
+            parsed: &parsed,
             positions,
-            ascii: parsed.ascii,
-        };
-        let out = each(&records);
-        release(
-            &map,
-            start,
-            records
-                .starts
-                .last()
-                .map_or(start, |_| limits[i].min(data.len())),
-        );
-        let parsed = Parsed {
-            end: parsed.end,
-            starts: records.starts,
-            spans: Vec::new(),
-            ascii: records.ascii,
-        };
+            header,
+        });
+        release(&map, start, parsed.end.min(limits[i]));
         match out {
-            Ok(t) => (start, Ok((parsed, t))),
+            Ok(t) => (start, Ok((parsed.end, parsed.starts.len(), t))),
             Err(e) => (start, Err(Err(e))),
         }
     };
@@ -572,9 +553,9 @@ where
         }
         let (_, result) = std::mem::replace(chunk, (next, Err(Ok(Stop::Fallback))));
         match result {
-            Ok((parsed, t)) => {
-                rows += parsed.starts.len();
-                next = parsed.end;
+            Ok((end, records, t)) => {
+                rows += records;
+                next = end;
                 results.push(t);
             }
             Err(Ok(Stop::Fallback)) => return Ok(None),
