@@ -175,16 +175,14 @@ fn a_malformed_row_past_the_sample_is_an_error_of_the_read_with_its_line() {
 }
 
 /// A `"` inside an unquoted field past the sample: the parallel reader leaves the file to the sequential one,
-/// which reads it as opening the catalog in full does.
+/// which reads it as opening the catalog in full does, and says where an unreadable value is.
 #[test]
 fn quirky_input_past_the_sample_is_read_by_the_sequential_reader() {
     let tmp = tempfile::tempdir().unwrap();
-    write_events(tmp.path(), |i, line| {
-        if i == 27_000 {
-            line.replace("pc-27000", "pc\"27000")
-        } else {
-            line
-        }
+    write_events(tmp.path(), |i, line| match i {
+        27_000 => line.replace("pc-27000", "pc\"27000"),
+        28_000 => line.replace(",0,", ",eighty,"),
+        _ => line,
     });
     let lazy = Catalog::open(tmp.path()).unwrap();
     let full = Catalog::open_with(tmp.path(), &eager()).unwrap();
@@ -193,4 +191,9 @@ fn quirky_input_past_the_sample_is_read_by_the_sequential_reader() {
     let names = df.column("DeviceName").unwrap().str().unwrap().clone();
     assert_eq!(names.get(27_000), Some("pc\"27000"));
     assert_eq!(names.get(26_999), Some("pc-26999"));
+    let read = lazy.warnings();
+    assert_eq!(read.len(), 1, "{read:?}");
+    assert_eq!(read[0].column.as_deref(), Some("RemotePort"));
+    assert_eq!(read[0].line, Some(28_003));
+    assert_eq!(read, full.warnings());
 }

@@ -130,20 +130,16 @@ impl Part {
     fn rows(&self) -> usize {
         *self.rows.get_or_init(|| {
             let header: Vec<String> = self.columns.iter().map(|c| c.raw.clone()).collect();
-            let fast = if self.plain_csv {
-                csvread::scan(&self.path, &header, &[], |r| Ok(r.len()))
-                    .ok()
-                    .map(|s| s.map(|s| s.rows))
-            } else {
-                Some(None)
+            let parallel = match self.plain_csv {
+                true => csvread::scan(&self.path, &header, &[], |_| Ok(())),
+                false => Ok(None),
             };
-            match fast {
-                Some(Some(n)) => n,
-                Some(None) => {
-                    csvfile::scan_csv(&self.path, self.time, |h| vec![ColumnCheck::Skip; h.len()])
-                        .map_or(0, |i| i.rows)
+            match parallel {
+                Ok(Some(read)) => read.rows,
+                Ok(None) => {
+                    csvfile::read_text_columns(&self.path, &[]).map_or(0, |r| r.lines.len())
                 }
-                None => 0,
+                Err(_) => 0,
             }
         })
     }
@@ -272,7 +268,7 @@ impl LoadOptions {
                 .map(|o| DateOrder::parse(o).map_err(|e| format!("--date-order: {e}")))
                 .transpose()?,
             strict,
-            validate: strict,
+            validate: false,
         })
     }
 
@@ -975,7 +971,7 @@ fn holds(
     let cols: Vec<Column> = needs
         .iter()
         .filter_map(|i| columns.iter().find(|(k, _)| k == i))
-        .map(|(_, c)| c.head(Some(n)))
+        .map(|(_, c)| c.clone())
         .collect();
     let df = DataFrame::new(n, cols)?;
     let mask = df
@@ -996,8 +992,69 @@ fn holds(
     })
 }
 
-/// Unreadable values of one column found by a read: how many, and the first few (record offset, text).
-#[derive(Default)]
+/// Converts output column `i` of a chunk for some rows (all when `None`), counting unreadable values or not.
+type ColumnOf<'a> = dyn FnMut(usize, Option<&[usize]>, bool) -> PolarsResult<Column> + 'a;
+
+/// The rows a filter keeps (`None`: all) and the columns it read, over those rows, by output column.
+type Kept = (Option<Vec<usize>>, Vec<(usize, Column)>);
+
+/// The rows of a chunk of `len` rows for which every conjunct holds (`None`: all), with the columns the
+/// conjuncts read, over those rows. `column(i, rows, count)` converts output column `i` for `rows` (all when
+/// `None`), counting unreadable values when `count`. The conjuncts are evaluated one after the other, each over
+/// the rows the ones before kept, the most selective first (as the chunk's first [`ORDER_SAMPLE`] rows say):
+/// a later conjunct's columns are converted only for the rows still in.
+fn filter_chunk(
+    conjuncts: &[(Expr, Vec<usize>)],
+    len: usize,
+    column: &mut ColumnOf<'_>,
+) -> PolarsResult<Kept> {
+    let mut order: Vec<usize> = (0..conjuncts.len()).collect();
+    let sample: Vec<usize> = (0..len.min(ORDER_SAMPLE)).collect();
+    if conjuncts.len() > 1 && !sample.is_empty() {
+        let mut cols: Vec<(usize, Column)> = Vec::new();
+        let mut passes = Vec::with_capacity(conjuncts.len());
+        for (c, needs) in conjuncts {
+            for &i in needs {
+                if !cols.iter().any(|(k, _)| *k == i) {
+                    cols.push((i, column(i, Some(&sample), false)?));
+                }
+            }
+            passes.push(holds(c, needs, &cols, sample.len())?.len());
+        }
+        order.sort_by_key(|&k| passes[k]);
+    }
+    let mut rows: Option<Vec<usize>> = None;
+    let mut have: Vec<(usize, Column)> = Vec::new();
+    for k in order {
+        let (c, needs) = &conjuncts[k];
+        let n = rows.as_ref().map_or(len, Vec::len);
+        if n == 0 {
+            break;
+        }
+        for &i in needs {
+            if !have.iter().any(|(h, _)| *h == i) {
+                have.push((i, column(i, rows.as_deref(), true)?));
+            }
+        }
+        let pass = holds(c, needs, &have, n)?;
+        if pass.len() == n {
+            continue;
+        }
+        let idx = IdxCa::from_vec("".into(), pass.iter().map(|&j| j as IdxSize).collect());
+        for (_, column) in have.iter_mut() {
+            *column = column.take(&idx)?;
+        }
+        rows = Some(match rows {
+            None => pass,
+            Some(rs) => pass.iter().map(|&j| rs[j]).collect(),
+        });
+    }
+    Ok((rows, have))
+}
+
+/// Unreadable values of one column found by a read: how many, and the first few (where, text): a record's
+/// byte offset from the parallel reader (made a line once the read is done), its line from the sequential one.
+#[derive(Clone, Default)]
 struct Unreadable {
     count: usize,
     samples: Vec<(usize, String)>,
@@ -1025,12 +1082,13 @@ struct CsvScan {
 }
 
 impl CsvScan {
-    /// Converts one column's text, counting unreadable values (non-empty text that converts to null).
+    /// Converts one column's text, counting unreadable values (non-empty text that converts to null);
+    /// `locate` gives where a row of `text` is, for the samples.
     fn convert(
         &self,
         (_, ty, _, time): &CsvOutput,
         text: StringChunked,
-        offsets: &dyn Fn(usize) -> usize,
+        locate: &dyn Fn(usize) -> usize,
         bad: &mut Unreadable,
     ) -> PolarsResult<Column> {
         let column = convert::convert_text_column_with(text.clone().into_column(), *ty, *time)?;
@@ -1051,7 +1109,7 @@ impl CsvScan {
                     .take(3)
                 {
                     bad.samples
-                        .push((offsets(i), text.get(i).unwrap_or_default().to_string()));
+                        .push((locate(i), text.get(i).unwrap_or_default().to_string()));
                 }
             }
         }
@@ -1118,96 +1176,47 @@ impl CsvScan {
                 .collect()
         });
         let scanned = csvread::scan(&self.path, &self.header, &positions, |r| {
-            let mut bad: Vec<Unreadable> = (0..self.output.len())
-                .map(|_| Unreadable::default())
-                .collect();
-            let column =
-                |i: usize, rows: Option<&[usize]>, bad: &mut Unreadable| -> PolarsResult<Column> {
+            let mut bad = vec![Unreadable::default(); self.output.len()];
+            // Output column `i` over `rows` (all when `None`), counting its unreadable values when `count`.
+            let mut column =
+                |i: usize, rows: Option<&[usize]>, count: bool| -> PolarsResult<Column> {
                     let o = &self.output[i];
-                    let n = rows.map_or(r.len(), <[usize]>::len);
-                    match index[i] {
-                        None => Ok(convert::null_column(&o.0, o.1, n)),
-                        Some(k) => {
-                            let text = r.text(k, &o.0, rows)?;
-                            let offset = |j: usize| r.offset_of(rows.map_or(j, |rs| rs[j]));
-                            self.convert(o, text, &offset, bad)
-                        }
-                    }
-                };
-            let (keep, kept): (Option<Vec<usize>>, Vec<(usize, Column)>) = match &conjuncts {
-                None => (None, Vec::new()),
-                Some(conjuncts) => {
-                    // The conjuncts one after the other, each over the rows the ones before kept, the most
-                    // selective first (as a sample of the chunk's first rows says): the later ones' columns
-                    // are converted only for those rows.
-                    let sample: Vec<usize> = (0..r.len().min(ORDER_SAMPLE)).collect();
-                    let order: Vec<usize> = if conjuncts.len() > 1 && !sample.is_empty() {
-                        let mut cols: Vec<(usize, Column)> = Vec::new();
-                        let mut passes = Vec::with_capacity(conjuncts.len());
-                        for (c, needs) in conjuncts {
-                            for &i in needs {
-                                if !cols.iter().any(|(k, _)| *k == i) {
-                                    let mut ignored = Unreadable::default();
-                                    cols.push((i, column(i, Some(&sample), &mut ignored)?));
-                                }
-                            }
-                            passes.push(holds(c, needs, &cols, sample.len())?.len());
-                        }
-                        let mut order: Vec<usize> = (0..conjuncts.len()).collect();
-                        order.sort_by_key(|&k| passes[k]);
-                        order
-                    } else {
-                        (0..conjuncts.len()).collect()
+                    let Some(k) = index[i] else {
+                        return Ok(convert::null_column(
+                            &o.0,
+                            o.1,
+                            rows.map_or(r.len(), <[usize]>::len),
+                        ));
                     };
-                    let mut rows: Option<Vec<usize>> = None;
-                    let mut have: Vec<(usize, Column)> = Vec::new();
-                    for k in order {
-                        let (c, needs) = &conjuncts[k];
-                        let n = rows.as_ref().map_or(r.len(), Vec::len);
-                        if n == 0 {
-                            break;
-                        }
-                        for &i in needs {
-                            if !have.iter().any(|(h, _)| *h == i) {
-                                have.push((i, column(i, rows.as_deref(), &mut bad[i])?));
-                            }
-                        }
-                        let pass = holds(c, needs, &have, n)?;
-                        if pass.len() == n {
-                            continue;
-                        }
-                        let idx = IdxCa::from_vec(
-                            "".into(),
-                            pass.iter().map(|&j| j as IdxSize).collect(),
-                        );
-                        for (_, column) in have.iter_mut() {
-                            *column = column.take(&idx)?;
-                        }
-                        rows = Some(match rows {
-                            None => pass,
-                            Some(rs) => pass.iter().map(|&j| rs[j]).collect(),
-                        });
-                    }
-                    (Some(rows.unwrap_or_else(|| (0..r.len()).collect())), have)
-                }
+                    let text = r.text(k, &o.0, rows)?;
+                    let offset = |j: usize| r.offset_of(rows.map_or(j, |rs| rs[j]));
+                    let mut ignored = Unreadable::default();
+                    self.convert(
+                        o,
+                        text,
+                        &offset,
+                        if count { &mut bad[i] } else { &mut ignored },
+                    )
+                };
+            let (keep, kept) = match &conjuncts {
+                None => (None, Vec::new()),
+                Some(conjuncts) => filter_chunk(conjuncts, r.len(), &mut column)?,
             };
-            let height = keep.as_ref().map_or(r.len(), Vec::len);
             let cols = projected
                 .iter()
                 .map(|&i| match kept.iter().find(|(k, _)| *k == i) {
                     Some((_, c)) => Ok(c.clone()),
-                    None => column(i, keep.as_deref(), &mut bad[i]),
+                    None => column(i, keep.as_deref(), true),
                 })
                 .collect::<PolarsResult<Vec<_>>>()?;
+            let height = keep.as_ref().map_or(r.len(), Vec::len);
             Ok((DataFrame::new(height, cols)?, bad))
         })?;
         let Some(scanned) = scanned else {
             return Ok(None);
         };
         let _ = self.rows.set(scanned.rows);
-        let mut bad: Vec<Unreadable> = (0..self.output.len())
-            .map(|_| Unreadable::default())
-            .collect();
+        let mut bad: Vec<Unreadable> = vec![Unreadable::default(); self.output.len()];
         let mut frames = Vec::with_capacity(scanned.results.len());
         for (df, chunk_bad) in &scanned.results {
             frames.push(df);
@@ -1249,20 +1258,15 @@ impl CsvScan {
         filtered: &[usize],
         predicate: Option<&Expr>,
     ) -> PolarsResult<(DataFrame, Vec<Unreadable>)> {
-        let info = csvfile::scan_csv(&self.path, TimeOptions::default(), |h| {
-            vec![ColumnCheck::Skip; h.len()]
-        })
-        .map_err(csvread::to_polars)?;
-        let _ = self.rows.set(info.rows);
         let mut wanted: Vec<usize> = projected.to_vec();
         wanted.extend(filtered.iter().filter(|i| !projected.contains(i)));
         let positions: Vec<usize> = wanted.iter().filter_map(|&i| self.output[i].2).collect();
-        let mut texts = csvfile::read_text_columns(&self.path, &positions)
-            .map_err(csvread::to_polars)?
-            .into_iter();
-        let mut bad: Vec<Unreadable> = (0..self.output.len())
-            .map(|_| Unreadable::default())
-            .collect();
+        let read =
+            csvfile::read_text_columns(&self.path, &positions).map_err(csvread::to_polars)?;
+        let rows = read.lines.len();
+        let _ = self.rows.set(rows);
+        let mut texts = read.columns.into_iter();
+        let mut bad = vec![Unreadable::default(); self.output.len()];
         let mut cols = Vec::with_capacity(wanted.len());
         for &i in &wanted {
             let o = &self.output[i];
@@ -1270,13 +1274,13 @@ impl CsvScan {
                 Some(_) => {
                     let text: StringChunked =
                         texts.next().unwrap_or_default().into_iter().collect();
-                    // Records of the sequential reader: the line numbers are its own.
-                    self.convert(o, text.with_name(o.0.as_str().into()), &|j| j, &mut bad[i])?
+                    let line = |j: usize| read.lines[j];
+                    self.convert(o, text.with_name(o.0.as_str().into()), &line, &mut bad[i])?
                 }
-                None => convert::null_column(&o.0, o.1, info.rows),
+                None => convert::null_column(&o.0, o.1, rows),
             });
         }
-        let mut df = DataFrame::new(info.rows, cols)?;
+        let mut df = DataFrame::new(rows, cols)?;
         if let Some(p) = predicate {
             df = df.lazy().filter(p.clone()).collect()?;
         }
@@ -1284,10 +1288,6 @@ impl CsvScan {
             .iter()
             .map(|&i| self.output[i].0.as_str().into())
             .collect();
-        // The sequential reader gives no record offsets: samples without lines.
-        for b in &mut bad {
-            b.samples.clear();
-        }
         Ok((df.select(names)?, bad))
     }
 

@@ -323,6 +323,18 @@ fn malformed(path: &Path, e: ParseError) -> DataError {
     }
 }
 
+/// A record (starting on `line`) with `fields` fields where the header has `width`.
+pub fn width_error(path: &Path, line: usize, fields: usize, width: usize) -> DataError {
+    DataError::Malformed {
+        path: path.display().to_string(),
+        line,
+        message: format!(
+            "row has {fields} field{}, the header has {width} (an unquoted `,` or a missing field?)",
+            if fields == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 /// Reads and validates a whole CSV file. `checks` receives the header and says what to do per column.
 pub fn scan_csv(
     path: &Path,
@@ -381,15 +393,7 @@ pub fn scan_csv_head(
             break;
         }
         if fields.count() != width {
-            return Err(DataError::Malformed {
-                path: path.display().to_string(),
-                line,
-                message: format!(
-                    "row has {} field{}, the header has {width} (an unquoted `,` or a missing field?)",
-                    fields.count(),
-                    if fields.count() == 1 { "" } else { "s" }
-                ),
-            });
+            return Err(width_error(path, line, fields.count(), width));
         }
         rows += 1;
         for i in 0..width {
@@ -448,12 +452,17 @@ pub fn scan_csv_head(
     })
 }
 
-/// Reads the text of some columns (by position) of a CSV file already validated by [`scan_csv`]; empty
-/// fields are `None`.
-pub fn read_text_columns(
-    path: &Path,
-    wanted: &[usize],
-) -> Result<Vec<Vec<Option<String>>>, DataError> {
+/// The text of some columns of a CSV file ([`read_text_columns`]).
+pub struct TextColumns {
+    /// Per wanted column, per record: the field (`None` when empty).
+    pub columns: Vec<Vec<Option<String>>>,
+    /// Per record: the line it starts on.
+    pub lines: Vec<usize>,
+}
+
+/// Reads the text of some columns (by position) of a CSV file, checking that every record has as many fields
+/// as the header (else the error of [`scan_csv`]).
+pub fn read_text_columns(path: &Path, wanted: &[usize]) -> Result<TextColumns, DataError> {
     let file = File::open(path).map_err(|e| io_err(path, e))?;
     let mut reader = RecordReader::new(BufReader::new(file));
     if reader.fill().map_err(|e| io_err(path, e))?
@@ -466,27 +475,39 @@ pub fn read_text_columns(
         Ok(p) => malformed(path, p),
         Err(io) => io_err(path, io),
     };
-    let mut out = vec![Vec::new(); wanted.len()];
-    let mut header = true;
+    let mut out = TextColumns {
+        columns: vec![Vec::new(); wanted.len()],
+        lines: Vec::new(),
+    };
+    let mut header: Option<Vec<String>> = None;
     while let Some(line) = reader.next_record(&mut fields).map_err(map_err)? {
-        if header {
-            header = false;
-            continue;
-        }
-        for (k, &i) in wanted.iter().enumerate() {
-            if i >= fields.count() {
+        let Some(names) = &header else {
+            let names: Vec<String> = (0..fields.count())
+                .map(|i| String::from_utf8_lossy(fields.get(i)).into_owned())
+                .collect();
+            if wanted.iter().any(|&i| i >= names.len()) {
                 return Err(DataError::Malformed {
                     path: path.display().to_string(),
                     line,
-                    message: "the file changed since it was opened: a row is too short".into(),
+                    message: "the header has fewer fields than when the file was opened (open the folder again)"
+                        .into(),
                 });
             }
+            header = Some(names);
+            continue;
+        };
+        if fields.count() != names.len() {
+            return Err(width_error(path, line, fields.count(), names.len()));
+        }
+        out.lines.push(line);
+        for (k, &i) in wanted.iter().enumerate() {
             let raw = fields.get(i);
-            out[k].push(if raw.is_empty() {
-                None
-            } else {
-                Some(String::from_utf8_lossy(raw).into_owned())
-            });
+            let text = std::str::from_utf8(raw).map_err(|_| DataError::Malformed {
+                path: path.display().to_string(),
+                line,
+                message: format!("field {} (column {}) is not valid UTF-8", i + 1, names[i]),
+            })?;
+            out.columns[k].push((!text.is_empty()).then(|| text.to_string()));
         }
     }
     Ok(out)

@@ -22,6 +22,7 @@ use polars_arrow::array::MutableBinaryViewArray;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::data::csvfile;
 use crate::data::error::DataError;
 
 /// One record's field, as byte offsets into the file (quotes included when quoted).
@@ -560,14 +561,12 @@ where
             }
             Err(Ok(Stop::Fallback)) => return Ok(None),
             Err(Ok(Stop::Width(at, n))) => {
-                return Err(to_polars(DataError::Malformed {
-                    path: path.display().to_string(),
-                    line: line_at(data, at),
-                    message: format!(
-                        "row has {n} field{}, the header has {width} (an unquoted `,` or a missing field?)",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                }));
+                return Err(to_polars(csvfile::width_error(
+                    path,
+                    line_at(data, at),
+                    n,
+                    width,
+                )));
             }
             Err(Err(e)) => return Err(e),
         }
