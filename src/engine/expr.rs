@@ -696,23 +696,7 @@ impl Planner<'_> {
         ctx: &Ctx,
         span: Span,
     ) -> Result<Typed, Diagnostic> {
-        let is_string_op = !matches!(
-            op,
-            BinOp::Or
-                | BinOp::And
-                | BinOp::Eq
-                | BinOp::NotEq
-                | BinOp::Lt
-                | BinOp::Le
-                | BinOp::Gt
-                | BinOp::Ge
-                | BinOp::Add
-                | BinOp::Sub
-                | BinOp::Mul
-                | BinOp::Div
-                | BinOp::Mod
-        );
-        if !is_string_op {
+        if !op.is_string_op() {
             return Err(semantic(
                 format!(
                     "`*` can only be used with string operators, not {}",

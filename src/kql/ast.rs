@@ -263,6 +263,16 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// A string operator (`=~`, `has`, `contains`, `startswith`, `matches regex`, `like` and their negated and
+    /// case-sensitive forms): one that compares text, not values.
+    pub fn is_string_op(self) -> bool {
+        use BinOp::*;
+        !matches!(
+            self,
+            Or | And | Eq | NotEq | Lt | Le | Gt | Ge | Add | Sub | Mul | Div | Mod
+        )
+    }
+
     /// The operator as written in KQL.
     pub fn as_str(self) -> &'static str {
         use BinOp::*;

@@ -431,21 +431,9 @@ fn op_slug(op: &str) -> String {
     s.to_string()
 }
 
+/// An operator a string parameter can stand beside: a string operator, or `==`/`!=`.
 fn is_string_op(op: BinOp) -> bool {
-    !matches!(
-        op,
-        BinOp::Or
-            | BinOp::And
-            | BinOp::Lt
-            | BinOp::Le
-            | BinOp::Gt
-            | BinOp::Ge
-            | BinOp::Add
-            | BinOp::Sub
-            | BinOp::Mul
-            | BinOp::Div
-            | BinOp::Mod
-    )
+    op.is_string_op() || matches!(op, BinOp::Eq | BinOp::NotEq)
 }
 
 fn is_number(e: &Expr) -> bool {
